@@ -1,0 +1,8 @@
+// Every top-level command, in the order `--help` lists them.
+import type { CommandModule } from 'yargs';
+import { accountsCommand } from './accounts.ts';
+import { destinationCommand } from './destination.ts';
+import { smtpCommand } from './smtp.ts';
+import { syncCommand } from './sync.ts';
+
+export const commands: CommandModule<any, any>[] = [destinationCommand, accountsCommand, smtpCommand, syncCommand];

@@ -1,0 +1,287 @@
+// Planning and carrying out the sync of one folder pair: listing both sides, matching with
+// the copy record and by content identity, then flags, copies and deletions.
+import { ImapError } from '../imap/connection.ts';
+import type { FolderStatus, ImapSession, MessageSummary } from '../imap/session.ts';
+import type { AccountReport } from './accountReport.ts';
+import type { FolderPair } from './planFolders.ts';
+import {
+  flagChangeCount,
+  identitiesNeeded,
+  identityKey,
+  planFolderMessages,
+  storableFlags,
+  type FlagPolicy,
+  type FolderMessagePlan,
+} from './planMessages.ts';
+import type { CopyStateStore } from './ports.ts';
+import type { AccountSyncOptions, Counters, ErrorCode } from './types.ts';
+
+export interface FolderWork {
+  pair: FolderPair;
+  sourceStatus?: FolderStatus;
+  destStatus?: FolderStatus;
+  /** Whether the copy record can be trusted (same UIDVALIDITY on both sides). */
+  recordValid: boolean;
+  plan: FolderMessagePlan;
+  sourceCount: number;
+  destCount: number;
+}
+
+export interface FolderContext {
+  source: ImapSession;
+  destination: ImapSession;
+  state: CopyStateStore;
+  pairKey: string;
+  options: AccountSyncOptions;
+  report: AccountReport;
+  signal?: AbortSignal;
+}
+
+const EMPTY_PLAN: FolderMessagePlan = { copy: [], adopt: [], flagUpdates: [], deleteAbsent: [], deleteDuplicates: [], forget: [] };
+
+/** Raised to end the account's pass early: paused, stopped, or a failure that ends the account. */
+export class AccountStop extends Error {
+  constructor(
+    readonly reason: 'pause' | 'stop' | 'failed',
+    message: string,
+    readonly code?: ErrorCode,
+  ) {
+    super(message);
+  }
+}
+
+function checkAbort(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    const reason = signal.reason === 'stop' ? 'stop' : 'pause';
+    throw new AccountStop(reason, reason === 'stop' ? 'stopped' : 'paused');
+  }
+}
+
+async function identities(session: ImapSession, messages: Map<number, MessageSummary>, uids: number[]): Promise<Map<number, string>> {
+  const result = new Map<number, string>();
+  for (const info of await session.identify(uids)) {
+    const message = messages.get(info.uid);
+    const key = message && identityKey(message, info);
+    if (key) result.set(info.uid, key);
+  }
+  return result;
+}
+
+/** Lists both sides of one folder pair and decides every action. Touches nothing. */
+export async function planFolderWork(context: FolderContext, pair: FolderPair): Promise<FolderWork> {
+  const { source, destination, options } = context;
+  if (pair.source.noSelect) {
+    return { pair, recordValid: false, plan: EMPTY_PLAN, sourceCount: 0, destCount: 0 };
+  }
+  const sourceStatus = await source.select(pair.source.path, true);
+  const sourceMessages = await source.listMessages(sourceStatus.exists);
+  let destStatus: FolderStatus | undefined;
+  let destMessages: MessageSummary[] = [];
+  if (pair.destExists) {
+    destStatus = await destination.select(pair.destPath, options.dryRun);
+    destMessages = await destination.listMessages(destStatus.exists);
+  }
+  const record = await context.state.load(context.pairKey, pair.source.path);
+  const recordValid = Boolean(
+    record &&
+      destStatus &&
+      record.sourceUidValidity === sourceStatus.uidValidity &&
+      record.destUidValidity === destStatus.uidValidity &&
+      record.destFolder === pair.destPath,
+  );
+  if (record && !recordValid && record.copies.size > 0) {
+    context.report.note(`${pair.source.path}: copy record no longer valid (UIDVALIDITY or folder changed); matching messages by content`);
+  }
+  const flagPolicy: FlagPolicy = destStatus
+    ? { anyKeyword: destStatus.anyKeyword, permanentFlags: destStatus.permanentFlags }
+    : { anyKeyword: true, permanentFlags: null };
+  const base = {
+    mode: options.mode,
+    source: sourceMessages,
+    destination: destMessages,
+    recorded: recordValid && record ? record.copies : new Map<number, number>(),
+    flagPolicy,
+  };
+  const needed = identitiesNeeded(base);
+  const sourceIdentity = await identities(source, new Map(sourceMessages.map((m) => [m.uid, m])), needed.source);
+  const destinationIdentity = await identities(destination, new Map(destMessages.map((m) => [m.uid, m])), needed.destination);
+  const plan = planFolderMessages({ ...base, sourceIdentity, destinationIdentity });
+  return {
+    pair,
+    sourceStatus,
+    destStatus,
+    recordValid,
+    plan,
+    sourceCount: sourceMessages.length,
+    destCount: destMessages.length,
+  };
+}
+
+function folderLine(pair: FolderPair, parts: string[]): string {
+  const target = pair.destPath === pair.source.path ? '' : ` -> ${pair.destPath}`;
+  return `folder ${pair.source.path}${target}: ${parts.join(', ')}`;
+}
+
+/** The download-log line of a planned folder (dry run). */
+export function describeFolderPlan(work: FolderWork): string {
+  const { plan, pair } = work;
+  const parts: string[] = [];
+  if (!pair.destExists) parts.push('would create');
+  parts.push(`would copy ${plan.copy.length}`, `would set flags ${flagChangeCount(plan)}`, `would delete ${plan.deleteAbsent.length}`);
+  if (plan.deleteDuplicates.length > 0) parts.push(`would delete duplicates ${plan.deleteDuplicates.length}`);
+  if (plan.adopt.length > 0) parts.push(`${plan.adopt.length} already there`);
+  return folderLine(pair, parts);
+}
+
+/** The download-log line of a folder once done: what the counters moved by. */
+export function describeFolderResult(pair: FolderPair, before: Counters, after: Counters, adopted: number): string {
+  const parts: string[] = [];
+  if (after.foldersCreated > before.foldersCreated) parts.push('created');
+  parts.push(`copied ${after.downloaded - before.downloaded}`, `flags ${after.flagsChanged - before.flagsChanged}`);
+  parts.push(`deleted ${after.messagesDeleted - before.messagesDeleted}`);
+  if (after.duplicatesDeleted > before.duplicatesDeleted) parts.push(`duplicates deleted ${after.duplicatesDeleted - before.duplicatesDeleted}`);
+  if (adopted > 0) parts.push(`${adopted} already there`);
+  if (after.errors > before.errors) parts.push(`errors ${after.errors - before.errors}`);
+  return folderLine(pair, parts);
+}
+
+/** Buffers copy records and writes them every few hundred messages or seconds (a checkpoint). */
+class Checkpoint {
+  private pending: [number, number][] = [];
+  private lastFlush = Date.now();
+
+  constructor(private readonly context: FolderContext, private readonly folder: string) {}
+
+  async add(sourceUid: number, destUid: number): Promise<void> {
+    this.pending.push([sourceUid, destUid]);
+    if (this.pending.length >= 250 || Date.now() - this.lastFlush > 2000) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    this.lastFlush = Date.now();
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    await this.context.state.record(this.context.pairKey, this.folder, batch);
+  }
+}
+
+/** Splits the copy list into FETCH batches bounded by count and bytes. */
+export function copyBatches(messages: MessageSummary[], maxMessages: number, maxBytes: number): MessageSummary[][] {
+  const batches: MessageSummary[][] = [];
+  let current: MessageSummary[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    if (current.length > 0 && (current.length >= maxMessages || bytes + message.size > maxBytes)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += message.size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+/** Carries out one folder's plan on the destination. */
+export async function executeFolderWork(context: FolderContext, work: FolderWork): Promise<void> {
+  const { destination, source, report, state, pairKey } = context;
+  const { pair, plan } = work;
+  const sourcePath = pair.source.path;
+  if (!pair.destExists) {
+    try {
+      await destination.createFolder(pair.destPath, pair.source.subscribed);
+    } catch (error) {
+      if (!(error instanceof ImapError) || !/exist/i.test(error.message)) throw error;
+    }
+    pair.destExists = true;
+    pair.subscribe = false;
+    report.add('foldersCreated');
+  }
+  if (pair.subscribe) {
+    await destination.subscribe(pair.destPath);
+    pair.subscribe = false;
+  }
+  if (pair.source.noSelect) return;
+
+  const destStatus = await destination.select(pair.destPath, false);
+  if (!work.recordValid) {
+    await state.reset(pairKey, sourcePath, {
+      sourceUidValidity: work.sourceStatus!.uidValidity,
+      destFolder: pair.destPath,
+      destUidValidity: destStatus.uidValidity,
+    });
+    work.recordValid = true;
+  }
+  await state.record(pairKey, sourcePath, plan.adopt);
+  await state.forget(pairKey, sourcePath, plan.forget);
+
+  for (const update of plan.flagUpdates) {
+    checkAbort(context.signal);
+    await destination.setFlags(update.destUids, update.flags);
+    report.add('flagsChanged', update.destUids.length);
+  }
+
+  const flagPolicy: FlagPolicy = { anyKeyword: destStatus.anyKeyword, permanentFlags: destStatus.permanentFlags };
+  const checkpoint = new Checkpoint(context, sourcePath);
+  try {
+    await source.select(sourcePath, true);
+    const batches = copyBatches(plan.copy, context.options.batchMessages, context.options.batchBytes);
+    let next = batches.length > 0 ? settle(source.fetchSources(batches[0].map((m) => m.uid))) : undefined;
+    for (let index = 0; index < batches.length; index++) {
+      const fetched = await next!;
+      // Fetch the next batch on the source while this one is appended on the destination.
+      next = index + 1 < batches.length ? settle(source.fetchSources(batches[index + 1].map((m) => m.uid))) : undefined;
+      if (!fetched.ok) throw fetched.error;
+      const bodies = new Map(fetched.value.map((message) => [message.uid, message.source]));
+      for (const message of batches[index]) {
+        if (context.signal?.aborted) {
+          if (next) await next;
+          checkAbort(context.signal);
+        }
+        const body = bodies.get(message.uid);
+        bodies.delete(message.uid);
+        if (!body) {
+          report.error('FETCH_FAILED', `${sourcePath} UID ${message.uid}: the source returned no body (deleted meanwhile?); skipped`);
+          continue;
+        }
+        try {
+          const result = await destination.append(pair.destPath, body, storableFlags(message.flags, flagPolicy), message.internalDate);
+          await checkpoint.add(message.uid, result.uid ?? 0);
+          report.counters.bytesDownloaded += body.length;
+          report.add('downloaded');
+        } catch (error) {
+          if (!(error instanceof ImapError) || error.transient) {
+            if (next) await next;
+            throw error;
+          }
+          if (error.code === 'OVERQUOTA') {
+            throw new AccountStop('failed', `${pair.destPath}: ${error.message}`, 'OVERQUOTA');
+          }
+          report.error('APPEND_FAILED', `${sourcePath} UID ${message.uid} (${message.size} bytes): ${error.message}; skipped`);
+        }
+      }
+    }
+  } finally {
+    // On a retry the folder is planned anew: what was copied must be in the record by then.
+    await checkpoint.flush();
+  }
+
+  if (plan.deleteAbsent.length > 0 || plan.deleteDuplicates.length > 0) {
+    checkAbort(context.signal);
+    await destination.select(pair.destPath, false);
+    await destination.deleteMessages([...plan.deleteAbsent, ...plan.deleteDuplicates]);
+    report.add('messagesDeleted', plan.deleteAbsent.length);
+    report.add('duplicatesDeleted', plan.deleteDuplicates.length);
+  }
+}

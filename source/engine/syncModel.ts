@@ -1,0 +1,160 @@
+// What a sync is (the wizard's result, SPEC W1–W7) and how it becomes one job per account.
+import type { LoginCredentials, ServerEndpoint } from '../imap/connection.ts';
+import {
+  DEFAULT_ACCOUNT_OPTIONS,
+  pairKeyOf,
+  type AccountSyncJob,
+  type AccountSyncOptions,
+  type Counters,
+  type ErrorLine,
+  type LogLine,
+  type AccountStatus,
+  type SyncMode,
+} from './types.ts';
+
+export type AccountGroup = 'all' | 'admin' | 'specific';
+
+export const ACCOUNT_GROUPS: readonly AccountGroup[] = ['all', 'admin', 'specific'];
+
+export type SyncStatus =
+  | 'Scheduled'
+  | 'Manual'
+  | 'Running'
+  | 'Paused'
+  | 'Stopped'
+  | 'Complete'
+  | 'Complete with errors'
+  | 'Interrupted';
+
+/** One selected account: its destination email and its login on the source (SPEC W6). */
+export interface SelectedAccount {
+  email: string;
+  remoteUser: string;
+  /** Blank: the account's destination password is used on the source too. */
+  remotePassword?: string;
+}
+
+export interface SyncSettings {
+  source: ServerEndpoint;
+  /** An admin (master) login on the source, to log in as every remote user (SPEC section 9). */
+  sourceAdmin?: { user: string; password: string };
+  mode: SyncMode;
+  dryRun: boolean;
+  group: AccountGroup;
+  accounts: SelectedAccount[];
+  threads: number;
+  /** "now", "manual", or an ISO-8601 start time. */
+  start: string;
+  loopUntil?: string;
+  loopIntervalMs: number;
+  notify: string[];
+  deleteGuardPercent: number;
+  allowMassDelete: boolean;
+  mapSpecialUse: boolean;
+}
+
+export interface SyncRecord extends SyncSettings {
+  id: string;
+  createdAt: string;
+  status: SyncStatus;
+}
+
+export interface RunRecord {
+  id: string;
+  syncId: string;
+  startedAt: string;
+  completedAt?: string;
+  status: SyncStatus;
+}
+
+export interface AccountRunRecord {
+  runId: string;
+  syncId: string;
+  account: string;
+  status: AccountStatus;
+  planned: boolean;
+  counters: Counters;
+  errors: ErrorLine[];
+  log: LogLine[];
+  startedAt?: string;
+  completedAt?: string;
+}
+
+/** How the destination is reached (from Settings, SPEC C1). */
+export interface DestinationAccess {
+  endpoint: ServerEndpoint;
+  admin?: { user: string; password: string };
+}
+
+/** What the account directory knows of one account. */
+export interface DirectoryAccount {
+  email: string;
+  password?: string;
+  admin: boolean;
+}
+
+export class JobSetupError extends Error {}
+
+function destinationCredentials(access: DestinationAccess, account: DirectoryAccount | undefined, email: string): LoginCredentials {
+  if (access.admin) return { user: access.admin.user, password: access.admin.password, authzid: email };
+  if (!account) throw new JobSetupError(`${email} is not in the account directory; add it with \`accounts add\``);
+  if (!account.password) {
+    throw new JobSetupError(`${email} has no destination password; set one with \`accounts edit ${email} --password-file F\` or configure an admin login`);
+  }
+  return { user: email, password: account.password };
+}
+
+function sourceCredentials(settings: SyncSettings, selected: SelectedAccount, account: DirectoryAccount | undefined): LoginCredentials {
+  if (settings.sourceAdmin) {
+    return { user: settings.sourceAdmin.user, password: settings.sourceAdmin.password, authzid: selected.remoteUser };
+  }
+  const password = selected.remotePassword || account?.password;
+  if (!password) {
+    throw new JobSetupError(`${selected.email}: no remote password and no destination password to fall back on`);
+  }
+  return { user: selected.remoteUser, password };
+}
+
+export function accountOptions(settings: SyncSettings): AccountSyncOptions {
+  return {
+    ...DEFAULT_ACCOUNT_OPTIONS,
+    mode: settings.mode,
+    dryRun: settings.dryRun,
+    deleteGuardPercent: settings.deleteGuardPercent,
+    allowMassDelete: settings.allowMassDelete,
+    mapSpecialUse: settings.mapSpecialUse,
+  };
+}
+
+/** One job per selected account, or the reason that account cannot start. */
+export function buildJobs(
+  settings: SyncSettings,
+  destination: DestinationAccess,
+  directory: Map<string, DirectoryAccount>,
+): { jobs: AccountSyncJob[]; refused: { account: string; reason: string }[] } {
+  const jobs: AccountSyncJob[] = [];
+  const refused: { account: string; reason: string }[] = [];
+  for (const selected of settings.accounts) {
+    const account = directory.get(selected.email.toLowerCase());
+    try {
+      const source = { endpoint: settings.source, credentials: sourceCredentials(settings, selected, account) };
+      jobs.push({
+        account: selected.email,
+        source,
+        destination: { endpoint: destination.endpoint, credentials: destinationCredentials(destination, account, selected.email) },
+        pairKey: pairKeyOf(source, selected.email),
+        options: accountOptions(settings),
+      });
+    } catch (error) {
+      if (!(error instanceof JobSetupError)) throw error;
+      refused.push({ account: selected.email, reason: error.message });
+    }
+  }
+  return { jobs, refused };
+}
+
+/** The status a finished run leaves its sync in. */
+export function finishedStatus(results: { status: AccountStatus; counters: Counters }[]): SyncStatus {
+  const clean = results.every((result) => result.status === 'complete' && result.counters.errors === 0);
+  return clean ? 'Complete' : 'Complete with errors';
+}

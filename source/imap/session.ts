@@ -1,0 +1,314 @@
+// One logged-in IMAP connection, with the few operations a sync needs, in the shapes the
+// engine plans with. Wraps imapflow so no other layer sees its types or its traps: no command
+// is ever issued inside a fetch() loop (batches are collected first), bigints become strings.
+import type { ImapFlow, ListResponse, MailboxObject } from 'imapflow';
+import { createHash } from 'node:crypto';
+import {
+  classifyImapError,
+  ImapError,
+  openImap,
+  type LoginCredentials,
+  type OpenOptions,
+  type ServerEndpoint,
+} from './connection.ts';
+import type { Naming } from './folderNames.ts';
+
+export interface FolderInfo {
+  /** Decoded (UTF-8) path as the server names it. */
+  path: string;
+  delimiter: string;
+  /** "\Sent", "\Drafts", ... as the server reports it (or imapflow guesses from a well-known name). */
+  specialUse?: string;
+  /** Whether the server itself reported the special use (not a guess from the name). */
+  specialUseReported: boolean;
+  subscribed: boolean;
+  /** A hierarchy placeholder that holds no messages. */
+  noSelect: boolean;
+}
+
+export interface FolderStatus {
+  uidValidity: string;
+  uidNext: number;
+  exists: number;
+  highestModseq?: string;
+  /** Flags that can be stored permanently; null when any keyword may be created ("\*"). */
+  permanentFlags: string[] | null;
+  /** Any keyword may be stored. */
+  anyKeyword: boolean;
+}
+
+export interface MessageSummary {
+  uid: number;
+  /** Sorted, without \Recent. */
+  flags: string[];
+  size: number;
+  /** Milliseconds since the epoch. */
+  internalDate: number;
+}
+
+export interface MessageIdentityInfo {
+  uid: number;
+  messageId?: string;
+  /** SHA-256 of the header block, for messages without a Message-ID. */
+  headerHash?: string;
+}
+
+export interface FetchedMessage {
+  uid: number;
+  source: Buffer;
+}
+
+export interface AppendResult {
+  uid?: number;
+  uidValidity?: string;
+}
+
+function normalizeFlags(flags: Set<string> | undefined): string[] {
+  if (!flags) return [];
+  return [...flags].filter((flag) => flag.toLowerCase() !== '\\recent').sort();
+}
+
+/** Compresses sorted UIDs into an IMAP sequence set ("1:5,9,12:14"). */
+export function uidSet(uids: readonly number[]): string {
+  const sorted = [...uids].sort((a, b) => a - b);
+  const ranges: string[] = [];
+  let start = sorted[0];
+  let previous = sorted[0];
+  for (let i = 1; i <= sorted.length; i++) {
+    const uid = sorted[i];
+    if (uid === previous + 1) {
+      previous = uid;
+      continue;
+    }
+    ranges.push(start === previous ? String(start) : `${start}:${previous}`);
+    start = uid;
+    previous = uid;
+  }
+  return ranges.join(',');
+}
+
+function parseMessageId(headers: Buffer | undefined): string | undefined {
+  if (!headers) return undefined;
+  const text = headers.toString('latin1').replace(/\r?\n[ \t]+/g, ' ');
+  const match = /^message-id:\s*(.*)$/im.exec(text);
+  const value = match?.[1]?.trim();
+  return value ? value : undefined;
+}
+
+export class ImapSession {
+  private selected: string | null = null;
+
+  private constructor(
+    readonly client: ImapFlow,
+    readonly endpoint: ServerEndpoint,
+    private readonly credentials: LoginCredentials,
+  ) {}
+
+  static async open(endpoint: ServerEndpoint, credentials: LoginCredentials, options: OpenOptions = {}): Promise<ImapSession> {
+    const client = await openImap(endpoint, credentials, options);
+    return new ImapSession(client, endpoint, credentials);
+  }
+
+  get usable(): boolean {
+    return this.client.usable;
+  }
+
+  hasCapability(name: string): boolean {
+    return this.client.capabilities.has(name.toUpperCase());
+  }
+
+  /** The personal namespace: its separator and prefix. */
+  naming(folders: FolderInfo[]): Naming {
+    const personal = this.client.namespace;
+    const delimiter = personal?.delimiter ?? folders.find((f) => f.delimiter)?.delimiter ?? '/';
+    return { delimiter, prefix: personal?.prefix ?? '' };
+  }
+
+  private fail(error: unknown): never {
+    throw classifyImapError(error, this.endpoint, this.credentials);
+  }
+
+  async listFolders(): Promise<FolderInfo[]> {
+    let listed: ListResponse[];
+    try {
+      listed = await this.client.list();
+    } catch (error) {
+      this.fail(error);
+    }
+    // Only the personal namespace is migrated: shared and other users' folders belong to others.
+    return listed
+      .filter((entry) => entry.path.toUpperCase() === 'INBOX' || !this.isOtherNamespace(entry.path))
+      .map((entry) => ({
+        path: entry.path,
+        delimiter: entry.delimiter,
+        specialUse: entry.specialUse,
+        specialUseReported: entry.specialUseSource === 'extension' || entry.specialUseSource === 'user',
+        subscribed: Boolean(entry.subscribed),
+        noSelect: [...entry.flags].some((flag) => /^\\(noselect|nonexistent)$/i.test(flag)),
+      }));
+  }
+
+  private isOtherNamespace(path: string): boolean {
+    const spaces = this.client.namespaces;
+    if (!spaces) return false;
+    const others = [...(spaces.other || []), ...(spaces.shared || [])];
+    return others.some((space) => space.prefix && path.startsWith(space.prefix));
+  }
+
+  /** Selects a folder (read-only on the source) and reports its state. */
+  async select(path: string, readOnly: boolean): Promise<FolderStatus> {
+    let box: MailboxObject;
+    try {
+      box = await this.client.mailboxOpen(path, { readOnly });
+    } catch (error) {
+      this.selected = null;
+      this.fail(error);
+    }
+    this.selected = path;
+    const permanent = box.permanentFlags ? [...box.permanentFlags] : null;
+    const anyKeyword = !permanent || permanent.includes('\\*');
+    return {
+      uidValidity: box.uidValidity.toString(),
+      uidNext: box.uidNext,
+      exists: box.exists,
+      highestModseq: box.highestModseq !== undefined ? box.highestModseq.toString() : undefined,
+      permanentFlags: anyKeyword ? null : permanent,
+      anyKeyword,
+    };
+  }
+
+  get selectedPath(): string | null {
+    return this.selected;
+  }
+
+  /** UID, flags, size and INTERNALDATE of every message of the selected folder, in one FETCH. */
+  async listMessages(exists: number): Promise<MessageSummary[]> {
+    if (exists === 0) return [];
+    try {
+      const rows = await this.client.fetchAll('1:*', { uid: true, flags: true, size: true, internalDate: true });
+      return rows.map((row) => ({
+        uid: row.uid,
+        flags: normalizeFlags(row.flags),
+        size: row.size ?? 0,
+        internalDate: row.internalDate ? new Date(row.internalDate).getTime() : 0,
+      }));
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /**
+   * Message-ID of each given message, and a hash of the whole header for those without one:
+   * enough to recognize the same message on the other server without downloading bodies.
+   */
+  async identify(uids: number[]): Promise<MessageIdentityInfo[]> {
+    if (uids.length === 0) return [];
+    try {
+      const rows = await this.client.fetchAll(uidSet(uids), { uid: true, headers: ['message-id'] }, { uid: true });
+      const result: MessageIdentityInfo[] = rows.map((row) => ({ uid: row.uid, messageId: parseMessageId(row.headers) }));
+      const withoutId = result.filter((info) => !info.messageId).map((info) => info.uid);
+      if (withoutId.length > 0) {
+        const full = await this.client.fetchAll(uidSet(withoutId), { uid: true, headers: true }, { uid: true });
+        const hashes = new Map(full.map((row) => [row.uid, createHash('sha256').update(row.headers ?? Buffer.alloc(0)).digest('hex')]));
+        for (const info of result) if (!info.messageId) info.headerHash = hashes.get(info.uid);
+      }
+      return result;
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** The exact bytes of the given messages of the selected folder, in one FETCH. */
+  async fetchSources(uids: number[]): Promise<FetchedMessage[]> {
+    if (uids.length === 0) return [];
+    try {
+      const rows = await this.client.fetchAll(uidSet(uids), { uid: true, source: true }, { uid: true });
+      return rows.filter((row) => row.source).map((row) => ({ uid: row.uid, source: row.source as Buffer }));
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  async append(path: string, source: Buffer, flags: string[], internalDate: number): Promise<AppendResult> {
+    try {
+      const result = await this.client.append(path, source, flags, new Date(internalDate));
+      if (!result) throw new ImapError('PROTOCOL_ERROR', `APPEND to ${path} was refused`, false);
+      return { uid: result.uid, uidValidity: result.uidValidity?.toString() };
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Replaces the flags of the given messages of the selected folder (one STORE per distinct flag set). */
+  async setFlags(uids: number[], flags: string[]): Promise<void> {
+    if (uids.length === 0) return;
+    try {
+      await this.client.messageFlagsSet(uidSet(uids), flags, { uid: true, silent: true } as never);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /**
+   * Deletes exactly the given messages of the selected folder: only with UID EXPUNGE (UIDPLUS),
+   * since a plain EXPUNGE would also remove copies the source has flagged \Deleted.
+   */
+  async deleteMessages(uids: number[]): Promise<void> {
+    if (uids.length === 0) return;
+    if (!this.hasCapability('UIDPLUS')) {
+      throw new ImapError('PROTOCOL_ERROR', `${this.endpoint.host} lacks UIDPLUS: cannot delete single messages safely`, false);
+    }
+    try {
+      await this.client.messageDelete(uidSet(uids), { uid: true });
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Messages in a folder, without selecting it (STATUS). */
+  async messageCount(path: string): Promise<number> {
+    try {
+      const status = await this.client.status(path, { messages: true });
+      return status ? status.messages ?? 0 : 0;
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Creates a folder; imapflow subscribes new folders, so an unsubscribed one is unsubscribed again. */
+  async createFolder(path: string, subscribed: boolean): Promise<void> {
+    try {
+      await this.client.mailboxCreate(path);
+      if (!subscribed) await this.client.mailboxUnsubscribe(path);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  async deleteFolder(path: string): Promise<void> {
+    try {
+      if (this.selected === path) {
+        await this.client.mailboxClose();
+        this.selected = null;
+      }
+      await this.client.mailboxDelete(path);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  async subscribe(path: string): Promise<void> {
+    try {
+      await this.client.mailboxSubscribe(path);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.client.usable) {
+      await Promise.race([this.client.logout().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000))]);
+    }
+    this.client.close();
+  }
+}

@@ -1,0 +1,95 @@
+// The embedded datastore: one NeDB file per collection, <dataDir>/<name>.db, opened on
+// first use. Generic on purpose: the engine, syncs and runs add their own collections
+// through `store.db.collection(name)`.
+//
+// Read-only opens (commands that do not take the lock) must not write while a writer
+// may be appending to the same files. NeDB rewrites ("compacts") a file each time it
+// loads it; a reader doing that could drop lines the writer appended meanwhile. So a
+// read-only collection loads the file with compaction turned off, never creates a
+// missing file (it is then empty and in memory), and rejects every write.
+import fs from 'node:fs';
+import path from 'node:path';
+import Datastore from 'nedb-promises';
+import { DIR_MODE, FILE_MODE } from './dataDir.ts';
+
+export type Collection<T> = Datastore<T & { _id: string }>;
+
+const NAME = /^[a-z][a-z0-9_-]{0,63}$/i;
+
+const WRITE_METHODS = [
+  'insert', 'insertOne', 'insertMany',
+  'update', 'updateOne', 'updateMany',
+  'remove', 'removeOne', 'removeMany',
+  'ensureIndex', 'removeIndex', 'compactDatafile', 'dropDatabase',
+] as const;
+
+/** A load failure (a damaged file) names the file, in one line. */
+function nameLoadErrors(datastore: Collection<unknown>, file: string): void {
+  const load = datastore.load.bind(datastore);
+  (datastore as unknown as { load: () => Promise<void> }).load = () =>
+    load().catch((error: unknown) => {
+      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+      throw new Error(`cannot load the datastore file ${file}: ${reason}`);
+    });
+}
+
+export class Database {
+  readonly dataDir: string;
+  readonly writable: boolean;
+  readonly #collections = new Map<string, Collection<unknown>>();
+
+  constructor(dataDir: string, options: { writable: boolean }) {
+    this.dataDir = dataDir;
+    this.writable = options.writable;
+  }
+
+  fileOf(name: string): string {
+    return path.join(this.dataDir, `${name}.db`);
+  }
+
+  /** The collection `name` (letters, digits, `_`, `-`), loaded on first use. */
+  collection<T extends object>(name: string): Collection<T> {
+    if (!NAME.test(name)) throw new Error(`bad collection name ${JSON.stringify(name)}`);
+    let datastore = this.#collections.get(name);
+    if (!datastore) {
+      datastore = this.writable ? this.#openWritable(name) : this.#openReadOnly(name);
+      nameLoadErrors(datastore, this.fileOf(name));
+      this.#collections.set(name, datastore);
+    }
+    return datastore as unknown as Collection<T>;
+  }
+
+  #openWritable(name: string): Collection<unknown> {
+    return Datastore.create({
+      filename: this.fileOf(name),
+      // Loaded by nedb-promises before the first operation, so that a load error (a
+      // damaged file) reaches the caller instead of becoming an unhandled rejection.
+      autoload: false,
+      // Passed through to @seald-io/nedb (missing from nedb-promises' types).
+      modes: { fileMode: FILE_MODE, dirMode: DIR_MODE },
+    } as Parameters<typeof Datastore.create>[0]) as unknown as Collection<unknown>;
+  }
+
+  #openReadOnly(name: string): Collection<unknown> {
+    const filename = this.fileOf(name);
+    const datastore = (fs.existsSync(filename)
+      ? Datastore.create({ filename, autoload: false })
+      : Datastore.create({ inMemoryOnly: true })) as unknown as Collection<unknown>;
+    // The proxy of nedb-promises forwards `persistence` to the wrapped NeDB datastore.
+    const persistence = (datastore as unknown as { persistence: { persistCachedDatabaseAsync: () => Promise<void> } }).persistence;
+    persistence.persistCachedDatabaseAsync = async () => undefined;
+    for (const method of WRITE_METHODS) {
+      (datastore as unknown as Record<string, unknown>)[method] = () =>
+        Promise.reject(new Error(`collection ${name} is open read-only (this command does not take the data dir lock)`));
+    }
+    return datastore;
+  }
+
+  /**
+   * Forgets the open collections. NeDB writes each change when its promise resolves, so
+   * there is nothing to flush once the callers have awaited their operations.
+   */
+  async close(): Promise<void> {
+    this.#collections.clear();
+  }
+}

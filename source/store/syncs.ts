@@ -1,0 +1,119 @@
+// Syncs, their runs, and per-account results of each run, in NeDB. Remote passwords are
+// sealed at rest like every password.
+import { UsageError } from '../errors.ts';
+import type { AccountRunRecord, RunRecord, SyncRecord, SyncSettings, SyncStatus } from '../engine/syncModel.ts';
+import type { Database } from './database.ts';
+
+interface Sealer {
+  seal(plain: string): string;
+  open(sealed: string): string;
+}
+
+type SyncDoc = Omit<SyncRecord, 'id'> & { _id: string };
+type RunDoc = Omit<RunRecord, 'id'> & { _id: string };
+type AccountRunDoc = AccountRunRecord & { _id: string };
+
+export class SyncRepository {
+  constructor(
+    private readonly db: Database,
+    private readonly secrets: Sealer,
+  ) {}
+
+  private get syncs() {
+    return this.db.collection<Omit<SyncDoc, '_id'>>('syncs');
+  }
+
+  private get runs() {
+    return this.db.collection<Omit<RunDoc, '_id'>>('runs');
+  }
+
+  private get accountRuns() {
+    return this.db.collection<Omit<AccountRunDoc, '_id'>>('account_runs');
+  }
+
+  private sealSettings(settings: SyncSettings): SyncSettings {
+    return {
+      ...settings,
+      sourceAdmin: settings.sourceAdmin && { ...settings.sourceAdmin, password: this.secrets.seal(settings.sourceAdmin.password) },
+      accounts: settings.accounts.map((account) => ({
+        ...account,
+        remotePassword: account.remotePassword ? this.secrets.seal(account.remotePassword) : undefined,
+      })),
+    };
+  }
+
+  private toRecord(doc: SyncDoc): SyncRecord {
+    const { _id, ...rest } = doc;
+    return {
+      ...rest,
+      id: _id,
+      sourceAdmin: rest.sourceAdmin && { ...rest.sourceAdmin, password: this.secrets.open(rest.sourceAdmin.password) },
+      accounts: rest.accounts.map((account) => ({
+        ...account,
+        remotePassword: account.remotePassword ? this.secrets.open(account.remotePassword) : undefined,
+      })),
+    };
+  }
+
+  async create(settings: SyncSettings, status: SyncStatus): Promise<SyncRecord> {
+    const doc = (await this.syncs.insert({
+      ...this.sealSettings(settings),
+      createdAt: new Date().toISOString(),
+      status,
+    })) as SyncDoc;
+    return this.toRecord(doc);
+  }
+
+  /** A sync by id or by an unambiguous id prefix (at least 4 characters). */
+  async get(idOrPrefix: string): Promise<SyncRecord> {
+    const exact = (await this.syncs.findOne({ _id: idOrPrefix })) as SyncDoc | null;
+    if (exact) return this.toRecord(exact);
+    if (idOrPrefix.length >= 4) {
+      const all = (await this.syncs.find({})) as SyncDoc[];
+      const matches = all.filter((doc) => doc._id.startsWith(idOrPrefix));
+      if (matches.length === 1) return this.toRecord(matches[0]);
+      if (matches.length > 1) throw new UsageError(`sync id ${idOrPrefix} is ambiguous; give more of it (see \`sync list\`)`);
+    }
+    throw new UsageError(`no sync with id ${idOrPrefix}; see \`imap-migrate sync list\``);
+  }
+
+  /** Newest first. */
+  async list(): Promise<SyncRecord[]> {
+    const docs = (await this.syncs.find({}).sort({ createdAt: -1 })) as SyncDoc[];
+    return docs.map((doc) => this.toRecord(doc));
+  }
+
+  async setStatus(id: string, status: SyncStatus): Promise<void> {
+    await this.syncs.update({ _id: id }, { $set: { status } });
+  }
+
+  async update(id: string, patch: Partial<SyncSettings>): Promise<void> {
+    const sealed = patch.accounts || patch.sourceAdmin ? this.sealSettings({ ...(await this.get(id)), ...patch }) : patch;
+    const fields = Object.fromEntries(Object.keys(patch).map((key) => [key, (sealed as Record<string, unknown>)[key]]));
+    await this.syncs.update({ _id: id }, { $set: fields });
+  }
+
+  async startRun(syncId: string): Promise<RunRecord> {
+    const doc = (await this.runs.insert({ syncId, startedAt: new Date().toISOString(), status: 'Running' })) as RunDoc;
+    return { id: doc._id, syncId: doc.syncId, startedAt: doc.startedAt, status: doc.status };
+  }
+
+  async finishRun(runId: string, status: SyncStatus, completed: boolean): Promise<void> {
+    await this.runs.update({ _id: runId }, { $set: { status, ...(completed ? { completedAt: new Date().toISOString() } : {}) } });
+  }
+
+  /** Runs of a sync, newest first. */
+  async runsOf(syncId: string): Promise<RunRecord[]> {
+    const docs = (await this.runs.find({ syncId }).sort({ startedAt: -1 })) as RunDoc[];
+    return docs.map(({ _id, ...rest }) => ({ ...rest, id: _id }));
+  }
+
+  async saveAccountRun(record: AccountRunRecord): Promise<void> {
+    await this.accountRuns.update({ runId: record.runId, account: record.account }, record, { upsert: true });
+  }
+
+  async accountRunsOf(runId: string): Promise<AccountRunRecord[]> {
+    const docs = (await this.accountRuns.find({ runId }).sort({ account: 1 })) as AccountRunDoc[];
+    return docs.map(({ _id, ...rest }) => rest);
+  }
+}

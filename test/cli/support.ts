@@ -1,0 +1,47 @@
+// Runs the real CLI as a subprocess against a throwaway data dir (for test/cli/*.test.ts).
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = path.join(ROOT, 'bin/imap-migrate.js');
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Environment without the variables that would change where or how the CLI stores things. */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ['IMAP_MIGRATE_HOME', 'IMAP_MIGRATE_KEY', 'IMAP_MIGRATE_ADMIN_PASSWORD', 'IMAP_MIGRATE_SMTP_PASSWORD', 'NODE_OPTIONS']) {
+    delete env[name];
+  }
+  return { ...env, ...extra };
+}
+
+export function run(args: string[], options: { env?: Record<string, string>; dataDir?: string } = {}): Promise<RunResult> {
+  const full = options.dataDir ? ['--data-dir', options.dataDir, ...args] : args;
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...full], { cwd: ROOT, env: cleanEnv(options.env), timeout: 20_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export function tempDir(prefix = 'imap-migrate-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** The first stderr line, and a check that no stack trace leaked. */
+export function firstLine(text: string): string {
+  return text.split('\n')[0];
+}
+
+export function hasStack(text: string): boolean {
+  return /\n\s+at /.test(text) || text.includes('    at ');
+}
