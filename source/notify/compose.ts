@@ -1,0 +1,439 @@
+// The notification emails of SPEC N1, built from plain data: run start, run end (with the
+// per-account table of D6), account failure and sync stop. Pure: no I/O, no clock.
+//
+// Only named fields of the event are read (never a whole object spread into the text), and
+// as a last line of defence every string found under a password-like key anywhere in the
+// event is masked out of the finished subject and bodies.
+import type { Counters } from '../engine/types.ts';
+
+export type NotificationKind = 'run-start' | 'run-end' | 'account-failed' | 'sync-stopped';
+
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['run-start', 'run-end', 'account-failed', 'sync-stopped'];
+
+/** What every notification says about its sync. No credentials belong here. */
+export interface NotifySync {
+  id: string;
+  /** The seed's mode name, e.g. `SyncNew` (MODE_LABELS). */
+  modeLabel: string;
+  /** The source IMAP server. */
+  sourceHost: string;
+  dryRun: boolean;
+  /** Addresses to notify (already validated, SPEC W7). */
+  recipients: string[];
+}
+
+export interface NotifyError {
+  code: string;
+  detail: string;
+  /** ISO-8601. */
+  at?: string;
+}
+
+/** One account of a run, as in the D6 table. */
+export interface NotifyAccountRow {
+  account: string;
+  /** AccountStatus: pending, running, complete, failed, paused, stopped. */
+  status: string;
+  counters: Counters;
+  /** ISO-8601. */
+  completedAt?: string;
+  errors: NotifyError[];
+}
+
+export interface NotifyRun {
+  /** ISO-8601. */
+  startedAt: string;
+  /** ISO-8601. */
+  completedAt?: string;
+  /** SyncStatus of the run when it ended (run-end), e.g. `Complete with errors`. */
+  status?: string;
+}
+
+export type NotificationEvent =
+  | { kind: 'run-start'; sync: NotifySync; run: NotifyRun; accountCount: number; threads?: number }
+  | { kind: 'run-end'; sync: NotifySync; run: NotifyRun; accounts: NotifyAccountRow[] }
+  | { kind: 'account-failed'; sync: NotifySync; run: NotifyRun; account: NotifyAccountRow }
+  | {
+      kind: 'sync-stopped';
+      sync: NotifySync;
+      run: NotifyRun;
+      /** ISO-8601. */
+      stoppedAt: string;
+      /** The OS user who stopped it; undefined when the system did. */
+      stoppedBy?: string;
+      /** Every account of the run as it stands (progress so far). */
+      accounts: NotifyAccountRow[];
+    };
+
+export interface ComposedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export const ACCOUNT_COLUMNS = ['User', 'Status', 'Msgs', 'Msgs DL', 'Deleted', 'Duplicates -', 'Folders +', 'Folders -', 'Flags', 'Errors', 'Complete Time'] as const;
+
+/** Error lines shown per account, and accounts listed with their errors, in one mail. */
+export const MAX_ERRORS_PER_ACCOUNT = 10;
+export const MAX_ACCOUNTS_WITH_ERRORS = 50;
+
+const MASK = '********';
+const DRY_RUN_NOTE = 'DRY RUN: nothing was changed on the destination. The counts are what a real run would do.';
+
+export function composeNotification(event: NotificationEvent): ComposedMail {
+  const mail = composeRaw(event);
+  const secrets = collectSecrets(event);
+  const scrub = (text: string) => redact(text, secrets);
+  return { subject: scrub(mail.subject), text: scrub(mail.text), html: htmlOf(scrub(mail.text)) };
+}
+
+function composeRaw(event: NotificationEvent): { subject: string; text: string } {
+  switch (event.kind) {
+    case 'run-start':
+      return runStart(event);
+    case 'run-end':
+      return runEnd(event);
+    case 'account-failed':
+      return accountFailed(event);
+    case 'sync-stopped':
+      return syncStopped(event);
+    default: {
+      const unknown: never = event;
+      throw new Error(`unknown notification kind ${JSON.stringify((unknown as { kind?: unknown }).kind)}`);
+    }
+  }
+}
+
+// ---- the four kinds ----
+
+function runStart(event: Extract<NotificationEvent, { kind: 'run-start' }>) {
+  const { sync, run } = event;
+  const lines = [
+    ...preamble(sync),
+    `A run of sync ${oneLine(sync.id)} started.`,
+    '',
+    ...summary(sync, [
+      ['Run started', formatTimeZoned(run.startedAt)],
+      ['Accounts', String(event.accountCount)],
+      ...(event.threads !== undefined ? [['Threads', String(event.threads)] as [string, string]] : []),
+    ]),
+    '',
+    'You will get another mail when the run ends, and one for each account that fails.',
+    ...footer(sync),
+  ];
+  return { subject: subject(sync, `run started (${plural(event.accountCount, 'account')})`), text: lines.join('\n') };
+}
+
+function runEnd(event: Extract<NotificationEvent, { kind: 'run-end' }>) {
+  const { sync, run, accounts } = event;
+  const tally = tallyOf(accounts);
+  const status = run.status ?? (tally.failed > 0 || tally.errors > 0 ? 'Complete with errors' : 'Complete');
+  const lines = [
+    ...preamble(sync),
+    `A run of sync ${oneLine(sync.id)} ended: ${oneLine(status)}.`,
+    '',
+    ...summary(sync, [
+      ['Status', oneLine(status)],
+      ['Run started', formatTimeZoned(run.startedAt)],
+      ['Run ended', formatTimeZoned(run.completedAt)],
+      ['Running time', duration(run.startedAt, run.completedAt)],
+      ['Accounts', progressLine(tally)],
+    ]),
+    '',
+    ...accountTable(accounts),
+    ...errorSection(accounts),
+    ...footer(sync),
+  ];
+  return { subject: subject(sync, runEndSummary(status, tally)), text: lines.join('\n') };
+}
+
+function accountFailed(event: Extract<NotificationEvent, { kind: 'account-failed' }>) {
+  const { sync, run, account } = event;
+  const codes = distinctCodes(account.errors);
+  const lines = [
+    ...preamble(sync),
+    `Account ${oneLine(account.account)} failed in sync ${oneLine(sync.id)}; the other accounts go on.`,
+    '',
+    ...summary(sync, [
+      ['Account', oneLine(account.account)],
+      ['Status', statusLabel(account.status)],
+      ['Run started', formatTimeZoned(run.startedAt)],
+      ['Failed at', formatTimeZoned(account.completedAt ?? account.errors.at(-1)?.at)],
+      ['Error codes', codes.length > 0 ? codes.join(', ') : '-'],
+    ]),
+    '',
+    ...accountTable([account]),
+    ...errorSection([account]),
+    ...footer(sync),
+  ];
+  const codeText = codes.length > 0 ? ` (${codes.join(', ')})` : '';
+  return { subject: subject(sync, `account ${oneLine(account.account)} failed${codeText}`), text: lines.join('\n') };
+}
+
+function syncStopped(event: Extract<NotificationEvent, { kind: 'sync-stopped' }>) {
+  const { sync, run, accounts } = event;
+  const tally = tallyOf(accounts);
+  const who = event.stoppedBy ? `by ${oneLine(event.stoppedBy)}` : 'by the system';
+  const lines = [
+    ...preamble(sync),
+    `Sync ${oneLine(sync.id)} was stopped ${who} at ${formatTimeZoned(event.stoppedAt)}.`,
+    'Accounts in progress were stopped; a Restart continues where this run left off.',
+    '',
+    ...summary(sync, [
+      ['Stopped', `${formatTimeZoned(event.stoppedAt)} ${who}`],
+      ['Run started', formatTimeZoned(run.startedAt)],
+      ['Running time', duration(run.startedAt, event.stoppedAt)],
+      ['Accounts', progressLine(tally)],
+    ]),
+    '',
+    'Progress so far:',
+    ...accountTable(accounts),
+    ...errorSection(accounts),
+    ...footer(sync),
+  ];
+  return {
+    subject: subject(sync, `stopped ${who} (${tally.complete} of ${plural(tally.total, 'account')} complete)`),
+    text: lines.join('\n'),
+  };
+}
+
+// ---- shared parts ----
+
+function subject(sync: NotifySync, what: string): string {
+  const dry = sync.dryRun ? ' [DRY RUN]' : '';
+  return oneLine(`[imap-migrate]${dry} Sync ${sync.id} (${sync.modeLabel} from ${sync.sourceHost}): ${what}`);
+}
+
+function preamble(sync: NotifySync): string[] {
+  return sync.dryRun ? [DRY_RUN_NOTE, ''] : [];
+}
+
+function summary(sync: NotifySync, extra: [string, string][]): string[] {
+  const rows: [string, string][] = [
+    ['Sync', oneLine(sync.id)],
+    ['Mode', oneLine(sync.modeLabel)],
+    ['Source server', oneLine(sync.sourceHost)],
+    ['Dry run', sync.dryRun ? 'Yes (nothing is changed on the destination)' : 'No'],
+    ...extra,
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length)) + 1;
+  return rows.map(([label, value]) => `${`${label}:`.padEnd(width)} ${value}`);
+}
+
+function footer(sync: NotifySync): string[] {
+  return ['', '--', `imap-migrate. Details: imap-migrate sync show ${oneLine(sync.id)}`];
+}
+
+interface Tally {
+  total: number;
+  complete: number;
+  failed: number;
+  pending: number;
+  /** Accounts with at least one error (failed or not). */
+  withErrors: number;
+  errors: number;
+}
+
+function tallyOf(accounts: NotifyAccountRow[]): Tally {
+  const tally: Tally = { total: accounts.length, complete: 0, failed: 0, pending: 0, withErrors: 0, errors: 0 };
+  for (const row of accounts) {
+    if (row.status === 'complete') tally.complete++;
+    else if (row.status === 'failed') tally.failed++;
+    else tally.pending++;
+    const errors = errorCount(row);
+    if (errors > 0 || row.status === 'failed') tally.withErrors++;
+    tally.errors += errors;
+  }
+  return tally;
+}
+
+function errorCount(row: NotifyAccountRow): number {
+  return Math.max(row.counters.errors, row.errors.length);
+}
+
+function progressLine(tally: Tally): string {
+  const parts = [`${tally.complete} complete`, `${tally.failed} failed`];
+  if (tally.pending > 0) parts.push(`${tally.pending} not finished`);
+  return `${parts.join(', ')}, ${tally.total} in all`;
+}
+
+function runEndSummary(status: string, tally: Tally): string {
+  const of = `of ${plural(tally.total, 'account')}`;
+  if (status === 'Complete') return `run complete (${plural(tally.total, 'account')})`;
+  if (status === 'Complete with errors') {
+    if (tally.failed > 0) return `run complete with errors (${tally.failed} ${of} failed)`;
+    return `run complete with errors (${plural(tally.errors, 'error')} in ${tally.withErrors} ${of})`;
+  }
+  return `run ended: ${oneLine(status)} (${tally.complete} ${of} complete, ${tally.failed} failed)`;
+}
+
+// ---- the table ----
+
+const NUMERIC: readonly boolean[] = ACCOUNT_COLUMNS.map((name) => !['User', 'Status', 'Complete Time'].includes(name));
+
+function counterCells(c: Counters, errors: number): number[] {
+  return [c.messages, c.downloaded, c.messagesDeleted, c.duplicatesDeleted, c.foldersCreated, c.foldersDeleted, c.flagsChanged, errors];
+}
+
+/**
+ * The per-account table, monospace-aligned: text left, numbers right, a rule under the
+ * header and a Total row. Times are local, as in the summary lines above it.
+ */
+export function accountTable(accounts: NotifyAccountRow[]): string[] {
+  const rows = accounts.map((row) => [
+    oneLine(row.account),
+    statusLabel(row.status),
+    ...counterCells(row.counters, errorCount(row)).map(String),
+    formatTime(row.completedAt),
+  ]);
+  const totals = accounts.reduce(
+    (sum, row) => counterCells(row.counters, errorCount(row)).map((value, i) => sum[i] + value),
+    [0, 0, 0, 0, 0, 0, 0, 0],
+  );
+  const totalRow = [`Total (${plural(accounts.length, 'account')})`, '', ...totals.map(String), ''];
+  const header = [...ACCOUNT_COLUMNS];
+  const all = [header, ...rows, totalRow];
+  const widths = header.map((_, column) => Math.max(...all.map((row) => row[column].length)));
+  const render = (row: string[]) =>
+    row
+      .map((cell, column) => (NUMERIC[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
+      .join('  ')
+      .trimEnd();
+  const rule = widths.map((width) => '-'.repeat(width)).join('  ');
+  return [render(header), rule, ...rows.map(render), rule, render(totalRow)];
+}
+
+function errorSection(accounts: NotifyAccountRow[]): string[] {
+  // Failed accounts first, then accounts that completed with errors, in table order.
+  const withErrors = [
+    ...accounts.filter((row) => row.status === 'failed'),
+    ...accounts.filter((row) => row.status !== 'failed' && row.errors.length > 0),
+  ];
+  if (withErrors.length === 0) return [];
+  const lines = ['', 'Errors:'];
+  for (const row of withErrors.slice(0, MAX_ACCOUNTS_WITH_ERRORS)) {
+    lines.push('', `${oneLine(row.account)} (${statusLabel(row.status)}):`);
+    if (row.errors.length === 0) lines.push('  (no error recorded)');
+    for (const error of row.errors.slice(0, MAX_ERRORS_PER_ACCOUNT)) {
+      const at = error.at ? `${formatTime(error.at)}  ` : '';
+      lines.push(`  ${at}${oneLine(error.code)}: ${oneLine(error.detail)}`);
+    }
+    if (row.errors.length > MAX_ERRORS_PER_ACCOUNT) {
+      lines.push(`  ... and ${row.errors.length - MAX_ERRORS_PER_ACCOUNT} more (imap-migrate sync show)`);
+    }
+  }
+  if (withErrors.length > MAX_ACCOUNTS_WITH_ERRORS) {
+    lines.push('', `... and ${withErrors.length - MAX_ACCOUNTS_WITH_ERRORS} more accounts with errors (imap-migrate sync show)`);
+  }
+  return lines;
+}
+
+// ---- small helpers ----
+
+function statusLabel(status: string): string {
+  const text = oneLine(status);
+  return text.length === 0 ? '-' : text[0].toUpperCase() + text.slice(1);
+}
+
+function distinctCodes(errors: NotifyError[]): string[] {
+  return [...new Set(errors.map((error) => oneLine(error.code)))];
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** Control characters (CR/LF above all: header injection) become spaces. */
+function oneLine(value: unknown): string {
+  // eslint-disable-next-line no-control-regex
+  return String(value ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+}
+
+function validDate(iso: string | undefined): Date | undefined {
+  if (!iso) return undefined;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Local time, `YYYY-MM-DD HH:MM:SS`, `-` when unknown (as the CLI tables). */
+export function formatTime(iso: string | undefined): string {
+  const date = validDate(iso);
+  if (!date) return '-';
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/** Local time with its UTC offset, e.g. `2026-11-30 06:53:29 +01:00`. */
+export function formatTimeZoned(iso: string | undefined): string {
+  const date = validDate(iso);
+  if (!date) return '-';
+  const offset = -date.getTimezoneOffset();
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `${formatTime(iso)} ${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+function duration(from: string | undefined, to: string | undefined): string {
+  const start = validDate(from);
+  const end = validDate(to);
+  if (!start || !end || end < start) return '-';
+  let seconds = Math.round((end.getTime() - start.getTime()) / 1000);
+  const hours = Math.floor(seconds / 3600);
+  seconds -= hours * 3600;
+  const minutes = Math.floor(seconds / 60);
+  seconds -= minutes * 60;
+  if (hours > 0) return `${hours} h ${minutes} min`;
+  if (minutes > 0) return `${minutes} min ${seconds} s`;
+  return `${seconds} s`;
+}
+
+// ---- HTML: the same text in <pre>, so the table stays aligned in any client ----
+
+function htmlOf(text: string): string {
+  return [
+    '<!doctype html>',
+    '<html><body>',
+    `<pre style="font-family: Menlo, Consolas, 'DejaVu Sans Mono', monospace; font-size: 13px;">${escapeHtml(text)}</pre>`,
+    '</body></html>',
+  ].join('\n');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
+// ---- passwords: never in a mail ----
+
+const SECRET_KEY = /pass(word|wd)?$|password|secret|token|apikey|api_key/i;
+/** Shorter values are not masked (they would garble ordinary words); no real password is that short. */
+const MIN_SECRET_LENGTH = 3;
+
+/** Every string under a password-like key anywhere in the value (bounded walk, cycles skipped). */
+export function collectSecrets(value: unknown): string[] {
+  const found = new Set<string>();
+  const seen = new Set<object>();
+  const walk = (node: unknown, depth: number, secretKey: boolean) => {
+    if (typeof node === 'string') {
+      if (secretKey && node.length >= MIN_SECRET_LENGTH) found.add(node);
+      return;
+    }
+    if (node === null || typeof node !== 'object' || depth > 8 || seen.has(node)) return;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item, depth + 1, secretKey);
+      return;
+    }
+    for (const [key, child] of Object.entries(node)) walk(child, depth + 1, secretKey || SECRET_KEY.test(key));
+  };
+  walk(value, 0, false);
+  return [...found].sort((a, b) => b.length - a.length);
+}
+
+export function redact(text: string, secrets: string[]): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (secret.length >= MIN_SECRET_LENGTH) result = result.split(secret).join(MASK);
+  }
+  return result;
+}
