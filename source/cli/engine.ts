@@ -1,11 +1,14 @@
 // Wires the engine to the store: the only place that knows both concrete parts.
-import type { AccessPort } from '../engine/syncService.ts';
-import { SyncService } from '../engine/syncService.ts';
+import os from 'node:os';
+import type { AccessPort } from '../engine/runExecution.ts';
+import { SyncManager, type NotifyPort, type SyncNotification } from '../engine/syncManager.ts';
+import { createSmtpNotifier, notifyRowOf, notifySyncOf, outcomeNote, type NotificationEvent } from '../notify/notifier.ts';
 import { NedbCopyStateStore } from '../store/copyState.ts';
 import type { Store } from '../store/store.ts';
 import { syncRepository } from './syncRepository.ts';
 
-export { NoDestinationError } from '../engine/syncService.ts';
+export { NoDestinationError } from '../engine/runExecution.ts';
+export { ControlError } from '../engine/syncManager.ts';
 
 export function accessFrom(store: Store): AccessPort {
   return {
@@ -25,10 +28,41 @@ export function accessFrom(store: Store): AccessPort {
   };
 }
 
-export function createSyncService(store: Store): SyncService {
-  return new SyncService({
+export function createSyncManager(store: Store, notifier?: NotifyPort): SyncManager {
+  return new SyncManager({
     syncs: syncRepository(store),
     state: new NedbCopyStateStore(store.db.collection('copy_state') as never),
     access: accessFrom(store),
+    notifier,
   });
+}
+
+/** The notifications of SPEC N1 through the SMTP settings (read at each send). */
+export function createNotifier(store: Store): NotifyPort {
+  const notifier = createSmtpNotifier(() => store.settings.getSmtp('decrypt'));
+  return {
+    async notify({ kind, sync, run, accounts, user }: SyncNotification) {
+      const base = { sync: notifySyncOf(sync), run: { startedAt: run.startedAt, completedAt: run.completedAt, status: run.status } };
+      const rows = accounts.map((account) => notifyRowOf({ ...account, status: account.status === 'interrupted' ? 'failed' : account.status }));
+      const event: NotificationEvent =
+        kind === 'run-start'
+          ? { ...base, kind, accountCount: sync.accounts.length, threads: sync.threads }
+          : kind === 'run-end'
+            ? { ...base, kind, accounts: rows }
+            : kind === 'account-failed'
+              ? { ...base, kind, account: rows[0] }
+              : { ...base, kind, stoppedAt: new Date().toISOString(), stoppedBy: user || undefined, accounts: rows };
+      const outcome = await notifier.notify(event);
+      return outcome && { ok: outcome.ok, detail: outcomeNote(outcome) };
+    },
+  };
+}
+
+/** The OS user recorded in the history for actions taken by a person (SPEC D5). */
+export function osUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
 }

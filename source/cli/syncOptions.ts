@@ -52,12 +52,13 @@ export function parseThreads(value: unknown, option = '--threads'): number {
   return Number(text);
 }
 
-/** "30m", "1h", "2d", or a number of minutes. */
+const INTERVAL_UNITS: Record<string, number> = { s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "30m", "1h", "2d", "90s", or a number of minutes; at least 5 seconds. */
 export function parseInterval(value: unknown): number {
-  const match = /^(\d{1,5})\s*(m|min|h|d)?$/i.exec(String(value ?? '').trim());
-  const unit = match?.[2]?.toLowerCase() ?? 'm';
-  const ms = match ? Number(match[1]) * (unit === 'd' ? 86_400_000 : unit === 'h' ? 3_600_000 : 60_000) : 0;
-  if (ms < 60_000) throw usage(`--loop-interval must be a duration such as 30m, 1h or 2d (at least 1 minute), not ${JSON.stringify(String(value ?? ''))}`);
+  const match = /^(\d{1,5})\s*(s|m|min|h|d)?$/i.exec(String(value ?? '').trim());
+  const ms = match ? Number(match[1]) * INTERVAL_UNITS[match[2]?.toLowerCase() ?? 'm'] : 0;
+  if (ms < 5000) throw usage(`--loop-interval must be a duration such as 30m, 1h or 2d (at least 5s), not ${JSON.stringify(String(value ?? ''))}`);
   return ms;
 }
 

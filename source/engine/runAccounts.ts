@@ -1,6 +1,7 @@
 // Runs the accounts of one run through the worker pool; one failing account never stops
 // the others (SPEC E6). Progress reaches the observer as events, for the store and the UI.
 import { syncAccount, type AccountSyncDeps } from './accountSync.ts';
+import type { AccountLocks } from './accountLocks.ts';
 import { WorkerPool } from './workerPool.ts';
 import { zeroCounters, type AccountEvent, type AccountResult, type AccountSyncJob } from './types.ts';
 
@@ -13,6 +14,8 @@ export interface RunObserver {
 export interface RunAccountsOptions extends Omit<AccountSyncDeps, 'emit'> {
   pool: WorkerPool;
   observer?: RunObserver;
+  /** Shared by every run of the process, so that one destination account has one writer. */
+  locks?: AccountLocks;
 }
 
 function notStarted(job: AccountSyncJob, status: 'paused' | 'stopped'): AccountResult {
@@ -28,15 +31,27 @@ function notStarted(job: AccountSyncJob, status: 'paused' | 'stopped'): AccountR
 }
 
 export async function runAccounts(jobs: AccountSyncJob[], options: RunAccountsOptions): Promise<AccountResult[]> {
-  const { pool, observer, ...deps } = options;
+  const { pool, observer, locks, ...deps } = options;
+  const sync = async (job: AccountSyncJob) => {
+    if (deps.signal?.aborted) return notStarted(job, deps.signal.reason === 'stop' ? 'stopped' : 'paused');
+    await observer?.onAccountStart?.(job.account);
+    const result = await syncAccount(job, { ...deps, emit: (event) => observer?.onEvent?.(event) });
+    await observer?.onAccountDone?.(result);
+    return result;
+  };
   return Promise.all(
     jobs.map((job) =>
-      pool.run(async () => {
-        if (deps.signal?.aborted) return notStarted(job, deps.signal.reason === 'stop' ? 'stopped' : 'paused');
-        await observer?.onAccountStart?.(job.account);
-        const result = await syncAccount(job, { ...deps, emit: (event) => observer?.onEvent?.(event) });
-        await observer?.onAccountDone?.(result);
-        return result;
+      pool.run(() => {
+        // A dry run writes nothing, so it need not wait for a writer.
+        if (!locks || job.options.dryRun) return sync(job);
+        const key = `${job.destination.endpoint.host}:${job.destination.endpoint.port}|${job.account.toLowerCase()}`;
+        return locks.run(key, () => sync(job), () =>
+          observer?.onEvent?.({
+            type: 'log',
+            account: job.account,
+            line: { at: new Date().toISOString(), text: 'waiting: another sync is writing to this account' },
+          }),
+        );
       }),
     ),
   );

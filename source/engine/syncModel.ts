@@ -57,6 +57,10 @@ export interface SyncRecord extends SyncSettings {
   id: string;
   createdAt: string;
   status: SyncStatus;
+  /** When a Scheduled sync is due: its start time, or the next pass of a loop (SPEC W7, S1). */
+  nextRunAt?: string;
+  /** The sync this one was recreated from (SPEC L2). */
+  recreatedFrom?: string;
 }
 
 export interface RunRecord {
@@ -67,11 +71,14 @@ export interface RunRecord {
   status: SyncStatus;
 }
 
+/** An account's state in a run; `interrupted` when the process died while it ran. */
+export type AccountRunStatus = AccountStatus | 'interrupted';
+
 export interface AccountRunRecord {
   runId: string;
   syncId: string;
   account: string;
-  status: AccountStatus;
+  status: AccountRunStatus;
   planned: boolean;
   counters: Counters;
   errors: ErrorLine[];
@@ -152,6 +159,36 @@ export function buildJobs(
   }
   return { jobs, refused };
 }
+
+/** History entry types (SPEC D5), the seed's names first. */
+export type HistoryType =
+  | 'Sync - User Start'
+  | 'Sync - System Start'
+  | 'Sync - User Pause'
+  | 'Sync - System Pause'
+  | 'Sync - User Stop'
+  | 'Sync - User Restart'
+  | 'Sync - Complete'
+  | 'Sync - Complete with errors'
+  | 'Sync - Interrupted'
+  | 'Sync - Created'
+  | 'Sync - Recreated'
+  | 'Threads Changed'
+  | 'Note'
+  | 'Notification Sent'
+  | 'Notification Failed';
+
+export interface HistoryEntry {
+  syncId: string;
+  at: string;
+  type: HistoryType;
+  note: string;
+  /** The OS user for actions taken by a person; empty for the system. */
+  user: string;
+}
+
+/** Statuses in which a sync can be (re)started by Restart (SPEC D2). */
+export const RESTARTABLE: readonly SyncStatus[] = ['Paused', 'Stopped', 'Interrupted', 'Complete', 'Complete with errors'];
 
 /** The status a finished run leaves its sync in. */
 export function finishedStatus(results: { status: AccountStatus; counters: Counters }[]): SyncStatus {

@@ -156,8 +156,9 @@ const LOST_ERROR_CODES = new Set([
   'StateLogout',
 ]);
 
+/** One line of at most 300 characters, without a trailing period (a "; hint" follows). */
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, 300);
+  return text.replace(/\s+/g, ' ').trim().slice(0, 300).replace(/\.$/, '');
 }
 
 /** Removes every occurrence of the password, whatever the server echoed back. */

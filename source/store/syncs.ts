@@ -1,7 +1,7 @@
 // Syncs, their runs, and per-account results of each run, in NeDB. Remote passwords are
 // sealed at rest like every password.
 import { UsageError } from '../errors.ts';
-import type { AccountRunRecord, RunRecord, SyncRecord, SyncSettings, SyncStatus } from '../engine/syncModel.ts';
+import type { AccountRunRecord, HistoryEntry, RunRecord, SyncRecord, SyncSettings, SyncStatus } from '../engine/syncModel.ts';
 import type { Database } from './database.ts';
 
 interface Sealer {
@@ -31,6 +31,10 @@ export class SyncRepository {
     return this.db.collection<Omit<AccountRunDoc, '_id'>>('account_runs');
   }
 
+  private get historyEntries() {
+    return this.db.collection<HistoryEntry>('history');
+  }
+
   private sealSettings(settings: SyncSettings): SyncSettings {
     return {
       ...settings,
@@ -55,11 +59,16 @@ export class SyncRepository {
     };
   }
 
-  async create(settings: SyncSettings, status: SyncStatus): Promise<SyncRecord> {
+  async create(
+    settings: SyncSettings,
+    status: SyncStatus,
+    extra: { nextRunAt?: string; recreatedFrom?: string } = {},
+  ): Promise<SyncRecord> {
     const doc = (await this.syncs.insert({
       ...this.sealSettings(settings),
       createdAt: new Date().toISOString(),
       status,
+      ...extra,
     })) as SyncDoc;
     return this.toRecord(doc);
   }
@@ -83,8 +92,10 @@ export class SyncRepository {
     return docs.map((doc) => this.toRecord(doc));
   }
 
-  async setStatus(id: string, status: SyncStatus): Promise<void> {
-    await this.syncs.update({ _id: id }, { $set: { status } });
+  /** Sets the status and when it is next due (undefined: not scheduled). */
+  async setStatus(id: string, status: SyncStatus, nextRunAt?: string): Promise<void> {
+    if (nextRunAt) await this.syncs.update({ _id: id }, { $set: { status, nextRunAt } });
+    else await this.syncs.update({ _id: id }, { $set: { status }, $unset: { nextRunAt: true } });
   }
 
   async update(id: string, patch: Partial<SyncSettings>): Promise<void> {
@@ -110,6 +121,26 @@ export class SyncRepository {
 
   async saveAccountRun(record: AccountRunRecord): Promise<void> {
     await this.accountRuns.update({ runId: record.runId, account: record.account }, record, { upsert: true });
+  }
+
+  /** Marks a run that was going when its process died, and its unfinished accounts. */
+  async markRunInterrupted(runId: string): Promise<void> {
+    await this.runs.update({ _id: runId }, { $set: { status: 'Interrupted' } });
+    await this.accountRuns.update(
+      { runId, status: { $in: ['running', 'pending'] } },
+      { $set: { status: 'interrupted' } },
+      { multi: true },
+    );
+  }
+
+  async addHistory(entry: HistoryEntry): Promise<void> {
+    await this.historyEntries.insert(entry);
+  }
+
+  /** Newest first. */
+  async historyOf(syncId: string): Promise<HistoryEntry[]> {
+    const docs = (await this.historyEntries.find({ syncId }).sort({ at: -1 })) as (HistoryEntry & { _id: string })[];
+    return docs.map(({ _id, ...entry }) => entry);
   }
 
   async accountRunsOf(runId: string): Promise<AccountRunRecord[]> {

@@ -4,5 +4,6 @@ import { accountsCommand } from './accounts.ts';
 import { destinationCommand } from './destination.ts';
 import { smtpCommand } from './smtp.ts';
 import { syncCommand } from './sync.ts';
+import { runDaemonCommand } from './run.ts';
 
-export const commands: CommandModule<any, any>[] = [destinationCommand, accountsCommand, smtpCommand, syncCommand];
+export const commands: CommandModule<any, any>[] = [destinationCommand, accountsCommand, smtpCommand, syncCommand, runDaemonCommand];

@@ -1,0 +1,46 @@
+// How syncs, runs and per-account results are shown on the command line.
+import type { AccountRunRecord, HistoryEntry, SyncRecord } from '../engine/syncModel.ts';
+import type { Counters } from '../engine/types.ts';
+import { formatTable } from './output.ts';
+
+export function formatTime(iso: string | undefined): string {
+  if (!iso) return '-';
+  const date = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/** A sync as shown to people and scripts: no password, only whether one is set. */
+export function publicSync(sync: SyncRecord) {
+  return {
+    ...sync,
+    sourceAdmin: sync.sourceAdmin ? { user: sync.sourceAdmin.user, hasPassword: true } : undefined,
+    accounts: sync.accounts.map(({ remotePassword, ...account }) => ({ ...account, hasRemotePassword: Boolean(remotePassword) })),
+  };
+}
+
+export const ACCOUNT_TABLE_HEADER = ['User', 'Status', 'Msgs', 'Msgs DL', 'Deleted', 'Duplicates -', 'Folders +', 'Folders -', 'Flags', 'Errors', 'Complete Time'];
+
+function accountRow(account: string, status: string, counters: Counters, completedAt?: string): (string | number)[] {
+  return [
+    account,
+    status,
+    counters.messages,
+    counters.downloaded,
+    counters.messagesDeleted,
+    counters.duplicatesDeleted,
+    counters.foldersCreated,
+    counters.foldersDeleted,
+    counters.flagsChanged,
+    counters.errors,
+    formatTime(completedAt),
+  ];
+}
+
+export function accountTable(records: Pick<AccountRunRecord, 'account' | 'status' | 'counters' | 'completedAt'>[]): string {
+  return formatTable(ACCOUNT_TABLE_HEADER, records.map((r) => accountRow(r.account, r.status, r.counters, r.completedAt)));
+}
+
+export function historyTable(entries: HistoryEntry[]): string {
+  return formatTable(['Date', 'Type', 'Note', 'User'], entries.map((e) => [formatTime(e.at), e.type, e.note, e.user]));
+}
