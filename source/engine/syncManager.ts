@@ -291,7 +291,11 @@ export class SyncManager extends EventEmitter {
 
   /** Tries each selected account's source and destination logins (SPEC W6). */
   async testAuth(id: string, concurrency = 4): Promise<AuthCheck[]> {
-    const sync = await this.deps.syncs.get(id);
+    return this.testAuthOf(await this.deps.syncs.get(id), concurrency);
+  }
+
+  /** The same for settings not yet saved as a sync (the wizard's step 2). */
+  async testAuthOf(sync: SyncSettings, concurrency = 4): Promise<AuthCheck[]> {
     const destination = this.deps.access.destination();
     if (!destination) throw new NoDestinationError();
     const { jobs, refused } = buildJobs(sync, destination, await this.deps.access.directory());

@@ -1,0 +1,110 @@
+// The dashboard's backend: the store and the sync manager of this process behind the
+// DashboardBackend interface the UI is written against.
+import { testLogin } from '../imap/connection.ts';
+import type { SyncManager } from '../engine/syncManager.ts';
+import { formatCsv } from '../store/csv.ts';
+import { readUserTextFile, writeUserTextFile } from '../store/dataDir.ts';
+import type { Store } from '../store/store.ts';
+import type { DashboardBackend, SyncRow } from '../ui/backend.ts';
+import { accessFrom } from './engine.ts';
+import { syncRepository } from './syncRepository.ts';
+
+export function createDashboardBackend(store: Store, manager: SyncManager, user: string): DashboardBackend {
+  const syncs = syncRepository(store);
+  return {
+    user,
+    dataDir: store.dataDir,
+
+    async listSyncs() {
+      const rows: SyncRow[] = [];
+      for (const sync of await syncs.list()) rows.push({ sync, lastRun: (await syncs.runsOf(sync.id))[0] });
+      return rows;
+    },
+    async getSync(id) {
+      const sync = await syncs.get(id);
+      return { sync, runs: await syncs.runsOf(sync.id), history: await syncs.historyOf(sync.id) };
+    },
+    accountRuns: (runId) => syncs.accountRunsOf(runId),
+    liveRuns: () => manager.liveRuns(),
+    subscribe(listener) {
+      manager.on('event', listener);
+      return () => manager.off('event', listener);
+    },
+
+    createSync: (settings) => manager.create(settings, user),
+    recreateSync: (fromId, settings) => manager.create(settings, user, fromId),
+    async start(id) {
+      await manager.start(id, user);
+    },
+    async pause(id) {
+      await manager.pause(id, user);
+    },
+    async stop(id) {
+      await manager.stop(id, user);
+    },
+    async restart(id) {
+      await manager.restart(id, user);
+    },
+    setThreads: (id, threads) => manager.setThreads(id, threads, user),
+    addNote: (id, text) => manager.addNote(id, text, user),
+    testAuth: (settings) => manager.testAuthOf(settings),
+    async exportRunCsv(runId, file) {
+      const header = ['User', 'Status', 'Msgs', 'Msgs DL', 'Messages Deleted', 'Duplicates Deleted', 'Folders Created', 'Folders Deleted', 'Flags Changed', 'Errors', 'Complete Time'];
+      const rows = (await syncs.accountRunsOf(runId)).map((r) => [
+        r.account,
+        r.status,
+        ...[r.counters.messages, r.counters.downloaded, r.counters.messagesDeleted, r.counters.duplicatesDeleted, r.counters.foldersCreated, r.counters.foldersDeleted, r.counters.flagsChanged, r.counters.errors].map(String),
+        r.completedAt ?? '',
+      ]);
+      writeUserTextFile(file, formatCsv([header, ...rows]));
+      return file;
+    },
+
+    async listAccounts() {
+      return (await store.accounts.list()).map(({ email, admin, displayName, hasPassword }) => ({ email, admin, displayName, hasPassword }));
+    },
+    async addAccount(input) {
+      await store.accounts.add(input);
+    },
+    async updateAccount(email, patch) {
+      await store.accounts.update(email, patch);
+    },
+    removeAccount: (email) => store.accounts.remove(email),
+    async importAccountsCsv(file) {
+      const result = await store.accounts.importCsv(readUserTextFile(file, 'CSV file'), { source: file });
+      return { added: result.added, updated: result.updated };
+    },
+
+    getDestination() {
+      const settings = store.settings.getDestination('mask');
+      if (!settings) return undefined;
+      const { adminPassword, ...rest } = settings;
+      return { ...rest, hasAdminPassword: Boolean(adminPassword) };
+    },
+    async setDestination(settings) {
+      store.settings.setDestination(settings);
+    },
+    async testDestination(account) {
+      const access = accessFrom(store).destination();
+      if (!access) return { ok: false, code: 'CONNECT_FAILED', reason: 'no destination server set' };
+      if (access.admin) {
+        return testLogin(access.endpoint, { user: access.admin.user, password: access.admin.password, ...(account ? { authzid: account } : {}) });
+      }
+      if (!account) return { ok: false, code: 'AUTH_FAILED', reason: 'no admin login set: choose an account to test with' };
+      const entry = await store.accounts.get(account);
+      if (!entry?.password) return { ok: false, code: 'AUTH_FAILED', reason: `${account} has no destination password in the directory` };
+      return testLogin(access.endpoint, { user: account, password: entry.password });
+    },
+    getSmtp() {
+      const settings = store.settings.getSmtp('mask');
+      if (!settings) return undefined;
+      const { password, ...rest } = settings;
+      return { ...rest, hasPassword: Boolean(password) };
+    },
+    async setSmtp(settings) {
+      store.settings.setSmtp(settings);
+    },
+
+    shutdown: () => manager.shutdown(),
+  };
+}
