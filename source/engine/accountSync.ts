@@ -4,6 +4,7 @@
 import { describeEndpoint, ImapError, type OpenOptions } from '../imap/connection.ts';
 import { ImapSession } from '../imap/session.ts';
 import { AccountReport } from './accountReport.ts';
+import type { ByteBudget } from './byteBudget.ts';
 import {
   AccountStop,
   describeFolderPlan,
@@ -26,6 +27,8 @@ export interface AccountSyncDeps {
   /** How to open a connection; tests put a fault-injecting proxy here. */
   openSession?: (side: 'source' | 'destination', access: SideAccess, options: OpenOptions) => Promise<ImapSession>;
   sleep?: (ms: number) => Promise<void>;
+  /** Bytes of message bodies held at once, shared by the accounts of a run (default: the process-wide budget). */
+  budget?: ByteBudget;
 }
 
 interface Sessions {
@@ -114,6 +117,7 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
     options,
     report,
     signal: deps.signal,
+    budget: deps.budget,
   });
 
   try {

@@ -3,6 +3,7 @@
 import { ImapError } from '../imap/connection.ts';
 import type { FolderStatus, ImapSession, MessageSummary } from '../imap/session.ts';
 import type { AccountReport } from './accountReport.ts';
+import { sharedByteBudget, type ByteBudget } from './byteBudget.ts';
 import type { FolderPair } from './planFolders.ts';
 import {
   flagChangeCount,
@@ -35,6 +36,8 @@ export interface FolderContext {
   options: AccountSyncOptions;
   report: AccountReport;
   signal?: AbortSignal;
+  /** Bytes of bodies held at once across accounts (the process-wide budget when absent). */
+  budget?: ByteBudget;
 }
 
 const EMPTY_PLAN: FolderMessagePlan = { copy: [], adopt: [], flagUpdates: [], deleteAbsent: [], deleteDuplicates: [], forget: [] };
@@ -193,6 +196,58 @@ function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
   );
 }
 
+/**
+ * Appends one batch: all of it in one MULTIAPPEND where the destination offers it (one round
+ * trip, one transaction), each copy recorded as its UID comes back. A batch the server refuses
+ * as a whole stored nothing (MULTIAPPEND is atomic): it is sent again one message at a time, so
+ * what fits is copied and the message at fault is named (APPEND_FAILED) or the account stops
+ * (OVERQUOTA). A lost connection is left to the caller: the next plan recognises by content
+ * whatever the server stored without our record.
+ */
+async function appendBatch(
+  context: FolderContext,
+  destPath: string,
+  sourcePath: string,
+  items: { message: MessageSummary; body: Buffer }[],
+  flagPolicy: FlagPolicy,
+  checkpoint: Checkpoint,
+): Promise<void> {
+  const { destination, report } = context;
+  if (items.length === 0) return;
+  const done = async (message: MessageSummary, body: Buffer, uid: number | undefined) => {
+    await checkpoint.add(message.uid, uid ?? 0);
+    report.counters.bytesDownloaded += body.length;
+  };
+  if (items.length > 1 && destination.canMultiAppend) {
+    try {
+      const results = await destination.appendMany(
+        destPath,
+        items.map(({ message, body }) => ({ source: body, flags: storableFlags(message.flags, flagPolicy), internalDate: message.internalDate })),
+      );
+      for (let i = 0; i < items.length; i++) await done(items[i].message, items[i].body, results[i]?.uid);
+      report.add('downloaded', items.length);
+      return;
+    } catch (error) {
+      if (!(error instanceof ImapError) || error.transient) throw error;
+      report.note(`${destPath}: a batch of ${items.length} was refused (${error.message}); sending it one message at a time`);
+    }
+  }
+  for (const { message, body } of items) {
+    checkAbort(context.signal);
+    try {
+      const result = await destination.append(destPath, body, storableFlags(message.flags, flagPolicy), message.internalDate);
+      await done(message, body, result.uid);
+      report.add('downloaded');
+    } catch (error) {
+      if (!(error instanceof ImapError) || error.transient) throw error;
+      if (error.code === 'OVERQUOTA') {
+        throw new AccountStop('failed', `${destPath}: ${error.message}`, 'OVERQUOTA');
+      }
+      report.error('APPEND_FAILED', `${sourcePath} UID ${message.uid} (${message.size} bytes): ${error.message}; skipped`);
+    }
+  }
+}
+
 /** Carries out one folder's plan on the destination. */
 export async function executeFolderWork(context: FolderContext, work: FolderWork): Promise<void> {
   const { destination, source, report, state, pairKey } = context;
@@ -234,45 +289,55 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
 
   const flagPolicy: FlagPolicy = { anyKeyword: destStatus.anyKeyword, permanentFlags: destStatus.permanentFlags };
   const checkpoint = new Checkpoint(context, sourcePath);
+  const budget = context.budget ?? sharedByteBudget;
+  type Fetched = { bodies: Map<number, Buffer>; release: () => void };
+  /** Takes the batch's share of the byte budget, then fetches its bodies in one FETCH. */
+  const fetchBatch = async (batch: MessageSummary[]): Promise<Fetched> => {
+    const release = await budget.acquire(batch.reduce((sum, message) => sum + message.size, 0));
+    try {
+      const fetched = await source.fetchSources(batch.map((m) => m.uid));
+      return { bodies: new Map(fetched.map((message) => [message.uid, message.source])), release };
+    } catch (error) {
+      release();
+      throw error;
+    }
+  };
+  let next: Promise<Settled<Fetched>> | undefined;
+  /** Waits for the batch being fetched ahead and gives its memory back (on the way out). */
+  const dropPrefetch = async () => {
+    const pending = next;
+    next = undefined;
+    const settled = pending ? await pending : undefined;
+    if (settled?.ok) settled.value.release();
+  };
   try {
     await source.select(sourcePath, true);
     const batches = copyBatches(plan.copy, context.options.batchMessages, context.options.batchBytes);
-    let next = batches.length > 0 ? settle(source.fetchSources(batches[0].map((m) => m.uid))) : undefined;
+    next = batches.length > 0 ? settle(fetchBatch(batches[0])) : undefined;
     for (let index = 0; index < batches.length; index++) {
       const fetched = await next!;
       // Fetch the next batch on the source while this one is appended on the destination.
-      next = index + 1 < batches.length ? settle(source.fetchSources(batches[index + 1].map((m) => m.uid))) : undefined;
+      next = index + 1 < batches.length ? settle(fetchBatch(batches[index + 1])) : undefined;
       if (!fetched.ok) throw fetched.error;
-      const bodies = new Map(fetched.value.map((message) => [message.uid, message.source]));
-      for (const message of batches[index]) {
-        if (context.signal?.aborted) {
-          if (next) await next;
-          checkAbort(context.signal);
-        }
-        const body = bodies.get(message.uid);
-        bodies.delete(message.uid);
-        if (!body) {
-          report.error('FETCH_FAILED', `${sourcePath} UID ${message.uid}: the source returned no body (deleted meanwhile?); skipped`);
-          continue;
-        }
-        try {
-          const result = await destination.append(pair.destPath, body, storableFlags(message.flags, flagPolicy), message.internalDate);
-          await checkpoint.add(message.uid, result.uid ?? 0);
-          report.counters.bytesDownloaded += body.length;
-          report.add('downloaded');
-        } catch (error) {
-          if (!(error instanceof ImapError) || error.transient) {
-            if (next) await next;
-            throw error;
+      try {
+        checkAbort(context.signal);
+        const items: { message: MessageSummary; body: Buffer }[] = [];
+        for (const message of batches[index]) {
+          const body = fetched.value.bodies.get(message.uid);
+          if (!body) {
+            report.error('FETCH_FAILED', `${sourcePath} UID ${message.uid}: the source returned no body (deleted meanwhile?); skipped`);
+            continue;
           }
-          if (error.code === 'OVERQUOTA') {
-            throw new AccountStop('failed', `${pair.destPath}: ${error.message}`, 'OVERQUOTA');
-          }
-          report.error('APPEND_FAILED', `${sourcePath} UID ${message.uid} (${message.size} bytes): ${error.message}; skipped`);
+          items.push({ message, body });
         }
+        fetched.value.bodies.clear();
+        await appendBatch(context, pair.destPath, sourcePath, items, flagPolicy, checkpoint);
+      } finally {
+        fetched.value.release();
       }
     }
   } finally {
+    await dropPrefetch();
     // On a retry the folder is planned anew: what was copied must be in the record by then.
     await checkpoint.flush();
   }

@@ -12,6 +12,7 @@ import {
   type ServerEndpoint,
 } from './connection.ts';
 import type { Naming } from './folderNames.ts';
+import { encodeModifiedUtf7 } from './mutf7.ts';
 
 export interface FolderInfo {
   /** Decoded (UTF-8) path as the server names it. */
@@ -61,6 +62,45 @@ export interface FetchedMessage {
 export interface AppendResult {
   uid?: number;
   uidValidity?: string;
+}
+
+export interface AppendItem {
+  source: Buffer;
+  flags: string[];
+  /** Milliseconds since the epoch. */
+  internalDate: number;
+}
+
+/** What imapflow's (untyped) exec() resolves with. */
+interface ExecResult {
+  response: { attributes?: { section?: { value?: unknown }[] }[] };
+  next: () => void;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** An IMAP date-time in UTC ("05-Mar-2024 10:00:00 +0000"): the instant is what is kept. */
+export function imapDateTime(ms: number): string {
+  const date = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(date.getUTCDate())}-${MONTHS[date.getUTCMonth()]}-${date.getUTCFullYear()} ${p(date.getUTCHours())}:${p(date.getUTCMinutes())}:${p(date.getUTCSeconds())} +0000`;
+}
+
+/** Expands an APPENDUID/COPYUID uid-set ("5:7,9") into the UIDs in order. */
+export function expandUidSet(set: string): number[] | undefined {
+  const out: number[] = [];
+  for (const part of set.split(',')) {
+    const m = /^(\d+)(?::(\d+))?$/.exec(part);
+    if (!m) return undefined;
+    const a = Number(m[1]);
+    const b = m[2] === undefined ? a : Number(m[2]);
+    const step = a <= b ? 1 : -1;
+    for (let uid = a; ; uid += step) {
+      out.push(uid);
+      if (uid === b) break;
+    }
+  }
+  return out;
 }
 
 function normalizeFlags(flags: Set<string> | undefined): string[] {
@@ -239,6 +279,59 @@ export class ImapSession {
     }
   }
 
+  /** Whether several messages can go in one APPEND (RFC 3502 MULTIAPPEND). */
+  get canMultiAppend(): boolean {
+    return this.hasCapability('MULTIAPPEND');
+  }
+
+  /**
+   * Appends several messages in one MULTIAPPEND command: one round trip (with LITERAL+) and one
+   * transaction on the server, which stores all of them or none. Returns each message's UID in
+   * order when the server reports APPENDUID (UIDPLUS), else results without UIDs.
+   */
+  async appendMany(path: string, items: AppendItem[]): Promise<AppendResult[]> {
+    if (items.length === 1 || !this.canMultiAppend) {
+      const results: AppendResult[] = [];
+      for (const item of items) results.push(await this.append(path, item.source, item.flags, item.internalDate));
+      return results;
+    }
+    const client = this.client as unknown as {
+      exec(command: string, attributes: unknown[], options?: unknown): Promise<ExecResult>;
+      disableBinary?: boolean;
+    };
+    const binary = this.hasCapability('BINARY') && !client.disableBinary;
+    const attributes: unknown[] = [{ type: 'ATOM', value: this.encodedPath(path) }];
+    for (const item of items) {
+      attributes.push(
+        item.flags.map((flag) => ({ type: 'ATOM', value: flag })),
+        { type: 'STRING', value: imapDateTime(item.internalDate) },
+        { type: 'LITERAL', value: item.source, isLiteral8: binary && item.source.indexOf(0) >= 0 },
+      );
+    }
+    let result: ExecResult;
+    try {
+      result = await client.exec('APPEND', attributes);
+    } catch (error) {
+      this.fail(error);
+    }
+    const section = result.response.attributes?.[0]?.section;
+    result.next();
+    let uids: number[] | undefined;
+    let uidValidity: string | undefined;
+    if (section && String(section[0]?.value ?? '').toUpperCase() === 'APPENDUID') {
+      uidValidity = String(section[1]?.value ?? '') || undefined;
+      uids = expandUidSet(String(section[2]?.value ?? ''));
+    }
+    if (!uids || uids.length !== items.length) return items.map(() => ({}));
+    return uids.map((uid) => ({ uid, uidValidity }));
+  }
+
+  /** The path as sent on the wire (modified UTF-7 where the server wants it). */
+  private encodedPath(path: string): string {
+    const enabled = (this.client as unknown as { enabled?: Set<string> }).enabled;
+    return enabled?.has('UTF8=ACCEPT') ? path : encodeModifiedUtf7(path);
+  }
+
   /** Replaces the flags of the given messages of the selected folder (one STORE per distinct flag set). */
   async setFlags(uids: number[], flags: string[]): Promise<void> {
     if (uids.length === 0) return;
@@ -307,7 +400,15 @@ export class ImapSession {
 
   async close(): Promise<void> {
     if (this.client.usable) {
-      await Promise.race([this.client.logout().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000))]);
+      // At most 2 s for a polite LOGOUT; the timer must not keep the process alive after that.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.client.logout().catch(() => undefined),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, 2000);
+        }),
+      ]);
+      clearTimeout(timer);
     }
     this.client.close();
   }

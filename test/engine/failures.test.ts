@@ -25,7 +25,9 @@ before(async () => {
   ]);
   await seedMailbox(source, carol.name, [{ path: 'INBOX', messages: bulk('c', 60) }, { path: 'Big', messages: [{ raw: makeMessage({ subject: 'huge', messageId: '<huge@example.com>', sizeBytes: 25 * 1024 * 1024 }) }] }]);
   await seedMailbox(source, dave.name, [{ path: 'INBOX', messages: bulk('d', 30) }]);
-  await seedMailbox(source, erin.name, [{ path: 'INBOX', messages: bulk('e', 30, 2000) }]);
+  const erinMail = bulk('e', 30, 2000);
+  erinMail[2] = { raw: makeMessage({ subject: 'e 2', messageId: '<e-2@example.com>', sizeBytes: 20_000 }) };
+  await seedMailbox(source, erin.name, [{ path: 'INBOX', messages: erinMail }]);
 });
 
 after(async () => {
@@ -62,15 +64,36 @@ test('a dropped source connection mid-folder is retried and the account complete
 });
 
 test('one message the destination refuses is logged and skipped; the rest is copied', async () => {
+  // A real refusal: this destination takes no message over 10 kB, and erin's UID 3 is 20 kB. It
+  // travels in a MULTIAPPEND batch with the others, which the server refuses as a whole; the
+  // batch is then sent one message at a time and only UID 3 is left out.
+  const strict = await startDovecot({ users: [erin], separator: '/', appendLimitBytes: 10_000 });
+  try {
+    const job = jobBetween(source, strict, erin, { mode: 'new' });
+    const result = await run(job, { state: tempStateStore().state });
+    assert.equal(result.status, 'complete');
+    assert.equal(result.counters.errors, 1);
+    assert.equal(result.errors[0].code, 'APPEND_FAILED');
+    assert.match(result.errors[0].detail, /INBOX UID 3/);
+    assert.equal(result.counters.downloaded, 29);
+    const copied = await readMailbox(strict, erin.name);
+    assert.equal(copied.folders.find((f) => f.path === 'INBOX')?.messages.length, 29);
+  } finally {
+    await strict.stop();
+  }
+});
+
+test('the single-message path reports a refused message per message (stubbed destination)', async () => {
   const job = jobBetween(source, destination, erin, { mode: 'new' });
   const result = await run(job, {
     state: tempStateStore().state,
     openSession: async (side, access, options) => {
       const session = await ImapSession.open(access.endpoint, access.credentials, options);
       if (side === 'destination') {
+        // As a server without MULTIAPPEND: one APPEND per message.
+        Object.defineProperty(session, 'canMultiAppend', { value: false });
         const append = session.append.bind(session);
         let calls = 0;
-        // A real server refuses such a message rarely and unpredictably: refuse the 3rd here.
         session.append = async (...args) => {
           calls += 1;
           if (calls === 3) throw new ImapError('PROTOCOL_ERROR', 'NO [LIMIT] message refused', false);
