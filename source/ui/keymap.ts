@@ -1,0 +1,142 @@
+// One keymap (ENGINEERING section 4): every key is data. The key router, the hint bar, the
+// `?` overlay and the tests (press(Command.Pause)) all read it.
+import type { Key } from 'ink';
+
+/** One line of help: what the hint bar and the `?` overlay show. */
+export interface KeyHelp {
+  keys: string;
+  description: string;
+  category?: string;
+  dangerous?: boolean;
+}
+
+export type Command =
+  | 'quit'
+  | 'back'
+  | 'help'
+  | 'up'
+  | 'down'
+  | 'pageUp'
+  | 'pageDown'
+  | 'top'
+  | 'bottom'
+  | 'open'
+  | 'filter'
+  | 'newSync'
+  | 'recreate'
+  | 'directory'
+  | 'settings'
+  | 'start'
+  | 'pause'
+  | 'stop'
+  | 'restart'
+  | 'threadsUp'
+  | 'threadsDown'
+  | 'note'
+  | 'historyMore'
+  | 'historyLess'
+  | 'prevRun'
+  | 'nextRun'
+  | 'sortPrev'
+  | 'sortNext'
+  | 'exportCsv'
+  | 'focusNext'
+  | 'yes'
+  | 'no';
+
+/** A binding: a printable character, or a named key of Ink's `Key`. */
+export type Binding = string | { key: keyof Key; ctrl?: boolean; shift?: boolean; input?: string };
+
+export interface KeySpec extends KeyHelp {
+  bindings: Binding[];
+}
+
+const nav = 'Move';
+const act = 'Actions';
+const gen = 'General';
+
+export const keymap: Record<Command, KeySpec> = {
+  quit: { bindings: ['q', { key: 'ctrl', input: 'c' }], keys: 'q', description: 'quit', category: gen },
+  back: { bindings: [{ key: 'escape' }], keys: 'Esc', description: 'back', category: gen },
+  help: { bindings: ['?'], keys: '?', description: 'help', category: gen },
+  up: { bindings: ['k', { key: 'upArrow' }], keys: '↑/k', description: 'up', category: nav },
+  down: { bindings: ['j', { key: 'downArrow' }], keys: '↓/j', description: 'down', category: nav },
+  pageUp: { bindings: [{ key: 'pageUp' }], keys: 'PgUp', description: 'page up', category: nav },
+  pageDown: { bindings: [{ key: 'pageDown' }], keys: 'PgDn', description: 'page down', category: nav },
+  top: { bindings: ['g', { key: 'home' }], keys: 'g', description: 'first row', category: nav },
+  bottom: { bindings: ['G', { key: 'end' }], keys: 'G', description: 'last row', category: nav },
+  open: { bindings: [{ key: 'return' }], keys: 'Enter', description: 'open', category: nav },
+  filter: { bindings: ['/'], keys: '/', description: 'filter', category: nav },
+  newSync: { bindings: ['n'], keys: 'n', description: 'new sync', category: act },
+  recreate: { bindings: ['r', 'R'], keys: 'r', description: 'recreate', category: act },
+  directory: { bindings: ['a'], keys: 'a', description: 'accounts', category: act },
+  settings: { bindings: ['S'], keys: 'S', description: 'settings', category: act },
+  start: { bindings: ['s'], keys: 's', description: 'start', category: act },
+  pause: { bindings: ['p'], keys: 'p', description: 'pause', category: act },
+  stop: { bindings: ['x'], keys: 'x', description: 'stop', category: act, dangerous: true },
+  restart: { bindings: ['R'], keys: 'R', description: 'restart', category: act },
+  threadsUp: { bindings: ['+', '='], keys: '+', description: 'threads +1', category: act },
+  threadsDown: { bindings: ['-'], keys: '-', description: 'threads -1', category: act },
+  note: { bindings: ['N'], keys: 'N', description: 'note', category: act },
+  historyMore: { bindings: ['m'], keys: 'm', description: 'more history', category: 'View' },
+  historyLess: { bindings: ['l'], keys: 'l', description: 'less history', category: 'View' },
+  prevRun: { bindings: ['['], keys: '[', description: 'previous run', category: 'View' },
+  nextRun: { bindings: [']'], keys: ']', description: 'next run', category: 'View' },
+  sortPrev: { bindings: ['<', ','], keys: '<', description: 'sort column ←', category: 'View' },
+  sortNext: { bindings: ['>', '.'], keys: '>', description: 'sort column → (again: reverse)', category: 'View' },
+  exportCsv: { bindings: ['e'], keys: 'e', description: 'export CSV', category: act },
+  focusNext: { bindings: [{ key: 'tab' }], keys: 'Tab', description: 'next pane', category: nav },
+  yes: { bindings: ['y', 'Y'], keys: 'y', description: 'yes', category: gen },
+  no: { bindings: ['n', 'N', { key: 'escape' }, { key: 'return' }], keys: 'N', description: 'no (default)', category: gen },
+};
+
+/** Does this key press (Ink's `useInput` arguments) trigger the command? */
+export function matches(command: Command, input: string, key: Key): boolean {
+  return keymap[command].bindings.some((binding) => {
+    if (typeof binding === 'string') return input === binding && !key.ctrl && !(key.meta && !key.escape);
+    if (!key[binding.key]) return false;
+    if (binding.input !== undefined && input !== binding.input) return false;
+    if (binding.shift !== undefined && key.shift !== binding.shift) return false;
+    // Escape also sets key.meta in Ink; a plain Tab must not match Shift+Tab.
+    return binding.key !== 'tab' || !key.shift;
+  });
+}
+
+/** The first command of `commands` this key press triggers. */
+export function commandOf<C extends Command>(commands: readonly C[], input: string, key: Key): C | undefined {
+  return commands.find((command) => matches(command, input, key));
+}
+
+/** Help lines of these commands (for a screen's hint bar and the overlay). */
+export function helpOf(commands: readonly Command[], overrides: Partial<Record<Command, Partial<KeyHelp>>> = {}): KeyHelp[] {
+  return commands.map((command) => {
+    const { keys, description, category, dangerous } = keymap[command];
+    return { keys, description, category, dangerous, ...overrides[command] };
+  });
+}
+
+/** Keys every screen has (the shell handles them). */
+export const globalKeys: KeyHelp[] = helpOf(['help', 'back', 'quit']);
+
+/** What a test writes to stdin to press a command's first binding. */
+export function keySequence(command: Command): string {
+  const binding = keymap[command].bindings[0]!;
+  if (typeof binding === 'string') return binding;
+  const sequences: Partial<Record<keyof Key, string>> = {
+    escape: '\u001B',
+    return: '\r',
+    tab: '\t',
+    upArrow: '\u001B[A',
+    downArrow: '\u001B[B',
+    leftArrow: '\u001B[D',
+    rightArrow: '\u001B[C',
+    pageUp: '\u001B[5~',
+    pageDown: '\u001B[6~',
+    home: '\u001B[H',
+    end: '\u001B[F',
+    backspace: '\u0008',
+    delete: '\u007F',
+  };
+  if (binding.key === 'ctrl' && binding.input) return String.fromCharCode(binding.input.charCodeAt(0) - 96);
+  return sequences[binding.key] ?? '';
+}
