@@ -136,7 +136,10 @@ export class SyncManager extends EventEmitter {
     const manual = settings.start === 'manual';
     const nextRunAt = manual ? undefined : settings.start === 'now' ? new Date().toISOString() : settings.start;
     const sync = await this.deps.syncs.create(settings, manual ? 'Manual' : 'Scheduled', { nextRunAt, recreatedFrom });
-    await this.history(sync.id, recreatedFrom ? 'Sync - Recreated' : 'Sync - Created', recreatedFrom ? `from sync ${recreatedFrom}` : '', user);
+    const notes = [recreatedFrom ? `from sync ${recreatedFrom}` : ''];
+    // An unverified certificate is a security choice a later reader of the history must see.
+    if (settings.source.allowInvalidCert) notes.push(`the source certificate of ${settings.source.host} is not verified (allowed explicitly)`);
+    await this.history(sync.id, recreatedFrom ? 'Sync - Recreated' : 'Sync - Created', notes.filter(Boolean).join('; '), user);
     return sync;
   }
 
