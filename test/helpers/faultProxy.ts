@@ -1,25 +1,37 @@
-// A loopback TCP proxy in front of a test server that can cut connections after a number of
-// bytes, to test reconnects against a real server without touching it.
+// A loopback TCP proxy in front of a test server that injects faults into the next
+// connection: a reset after N bytes either way, a stall (no more bytes, socket left open),
+// the loss of one server line (e.g. the OK of an APPEND the server did commit), or latency.
 import net from 'node:net';
+
+export type Fault =
+  | { kind: 'reset-server-bytes'; bytes: number }
+  | { kind: 'reset-client-bytes'; bytes: number }
+  | { kind: 'stall-server-bytes'; bytes: number }
+  | { kind: 'drop-server-line'; pattern: RegExp };
 
 export interface FaultProxy {
   port: number;
   /** Connections opened through the proxy so far. */
   connections: number;
-  /** Reset the next connection(s) once this many bytes went server→client (once per call). */
+  /** Faults that fired so far. */
+  fired: number;
+  /** Arms a fault for the next connection that reaches it (once). */
+  arm(fault: Fault): void;
+  /** Delay every chunk by this many milliseconds each way. */
+  latencyMs: number;
+  /** Reset the next connection once this many bytes went server→client. */
   cutAfterServerBytes(bytes: number): void;
   /** Reset the next connection once this many bytes went client→server. */
   cutAfterClientBytes(bytes: number): void;
-  /** Reset every open connection now. */
   resetAll(): void;
   close(): Promise<void>;
 }
 
 export async function startFaultProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<FaultProxy> {
   const sockets = new Set<net.Socket>();
-  let serverCut: number | undefined;
-  let clientCut: number | undefined;
-  const state = { connections: 0 };
+  let armed: Fault | undefined;
+  const state = { connections: 0, fired: 0, latencyMs: 0 };
+
   const server = net.createServer((client) => {
     state.connections += 1;
     const upstream = net.connect(targetPort, targetHost);
@@ -27,29 +39,62 @@ export async function startFaultProxy(targetPort: number, targetHost = '127.0.0.
     sockets.add(upstream);
     let down = 0;
     let up = 0;
+    let stalled = false;
+    let pendingLine = '';
     const cut = () => {
       client.resetAndDestroy();
       upstream.destroy();
     };
+    const fire = () => {
+      armed = undefined;
+      state.fired += 1;
+    };
+    const send = (socket: net.Socket, chunk: Buffer, then?: () => void) => {
+      const write = () => socket.write(chunk, then);
+      if (state.latencyMs > 0) setTimeout(write, state.latencyMs);
+      else write();
+    };
+
     upstream.on('data', (chunk: Buffer) => {
-      if (serverCut !== undefined && down + chunk.length >= serverCut) {
-        const keep = Math.max(0, serverCut - down);
-        serverCut = undefined;
-        client.write(chunk.subarray(0, keep), () => cut());
+      if (stalled) return;
+      const fault = armed;
+      if (fault && (fault.kind === 'reset-server-bytes' || fault.kind === 'stall-server-bytes') && down + chunk.length >= fault.bytes) {
+        fire();
+        const keep = chunk.subarray(0, Math.max(0, fault.bytes - down));
+        down += keep.length;
+        if (fault.kind === 'stall-server-bytes') {
+          stalled = true;
+          send(client, keep);
+        } else {
+          send(client, keep, cut);
+        }
         return;
       }
+      if (fault?.kind === 'drop-server-line') {
+        const text = pendingLine + chunk.toString('latin1');
+        const match = fault.pattern.exec(text);
+        if (match) {
+          fire();
+          // Everything before the line reaches the client; the line and the rest are lost.
+          const lineStart = text.lastIndexOf('\n', match.index) + 1 - pendingLine.length;
+          send(client, chunk.subarray(0, Math.max(0, lineStart)), cut);
+          return;
+        }
+        pendingLine = text.slice(text.lastIndexOf('\n') + 1).slice(-200);
+      }
       down += chunk.length;
-      client.write(chunk);
+      send(client, chunk);
     });
     client.on('data', (chunk: Buffer) => {
-      if (clientCut !== undefined && up + chunk.length >= clientCut) {
-        const keep = Math.max(0, clientCut - up);
-        clientCut = undefined;
-        upstream.write(chunk.subarray(0, keep), () => cut());
+      if (stalled) return;
+      const fault = armed;
+      if (fault?.kind === 'reset-client-bytes' && up + chunk.length >= fault.bytes) {
+        fire();
+        send(upstream, chunk.subarray(0, Math.max(0, fault.bytes - up)), cut);
         return;
       }
       up += chunk.length;
-      upstream.write(chunk);
+      send(upstream, chunk);
     });
     const end = () => {
       sockets.delete(client);
@@ -69,11 +114,23 @@ export async function startFaultProxy(targetPort: number, targetHost = '127.0.0.
     get connections() {
       return state.connections;
     },
+    get fired() {
+      return state.fired;
+    },
+    get latencyMs() {
+      return state.latencyMs;
+    },
+    set latencyMs(value: number) {
+      state.latencyMs = value;
+    },
+    arm(fault) {
+      armed = fault;
+    },
     cutAfterServerBytes(bytes) {
-      serverCut = bytes;
+      armed = { kind: 'reset-server-bytes', bytes };
     },
     cutAfterClientBytes(bytes) {
-      clientCut = bytes;
+      armed = { kind: 'reset-client-bytes', bytes };
     },
     resetAll() {
       for (const socket of sockets) socket.destroy();
