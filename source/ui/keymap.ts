@@ -39,6 +39,7 @@ export type Command =
   | 'nextRun'
   | 'sortPrev'
   | 'sortNext'
+  | 'sortReverse'
   | 'exportCsv'
   | 'focusNext'
   | 'yes'
@@ -83,7 +84,8 @@ export const keymap: Record<Command, KeySpec> = {
   prevRun: { bindings: ['['], keys: '[', description: 'previous run', category: 'View' },
   nextRun: { bindings: [']'], keys: ']', description: 'next run', category: 'View' },
   sortPrev: { bindings: ['<', ','], keys: '<', description: 'sort column ←', category: 'View' },
-  sortNext: { bindings: ['>', '.'], keys: '>', description: 'sort column → (again: reverse)', category: 'View' },
+  sortNext: { bindings: ['>', '.'], keys: '>', description: 'sort column →', category: 'View' },
+  sortReverse: { bindings: ['o'], keys: 'o', description: 'reverse sort order', category: 'View' },
   exportCsv: { bindings: ['e'], keys: 'e', description: 'export CSV', category: act },
   focusNext: { bindings: [{ key: 'tab' }], keys: 'Tab', description: 'next pane', category: nav },
   yes: { bindings: ['y', 'Y'], keys: 'y', description: 'yes', category: gen },
@@ -134,8 +136,8 @@ export function keySequence(command: Command): string {
     pageDown: '\u001B[6~',
     home: '\u001B[H',
     end: '\u001B[F',
-    backspace: '\u0008',
-    delete: '\u007F',
+    backspace: '\u007F',
+    delete: '\u001B[3~',
   };
   if (binding.key === 'ctrl' && binding.input) return String.fromCharCode(binding.input.charCodeAt(0) - 96);
   return sequences[binding.key] ?? '';

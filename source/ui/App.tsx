@@ -1,0 +1,177 @@
+// The dashboard's root: a stack of screens, one key router (dialog > help > screen > global),
+// a hint bar, the `?` overlay, and quit (asking first while syncs run).
+import { Box, Text, useApp, useInput } from 'ink';
+import { useMemo, useRef, useState } from 'react';
+import type { DashboardBackend, SyncRecord, SyncSettings } from './backend.ts';
+import { HelpOverlay } from './components/HelpOverlay.tsx';
+import { HintBar } from './components/HintBar.tsx';
+import { errorMessage } from './format.ts';
+import { ForeignScreen, foreignKeys, type ForeignKind } from './foreign.tsx';
+import { globalKeys, helpOf, matches, type KeyHelp } from './keymap.ts';
+import { color, useTerminalSize } from './layout.ts';
+import { RouterProvider, type ConfirmRequest, type KeyHandler, type Router } from './router.tsx';
+import { AccountDetail, accountDetailKeys } from './screens/AccountDetail.tsx';
+import { SyncDetails, syncDetailsKeys } from './screens/SyncDetails.tsx';
+import { SyncList, syncListKeys } from './screens/SyncList.tsx';
+
+export type Screen =
+  | { kind: 'list' }
+  | { kind: 'details'; syncId: string }
+  | { kind: 'account'; syncId: string; runId: string; account: string }
+  | { kind: 'wizard'; initial?: SyncSettings; recreateFrom?: string }
+  | { kind: 'directory' }
+  | { kind: 'settings' };
+
+const TITLES: Record<Screen['kind'], string> = {
+  list: 'Syncs',
+  details: 'Sync details',
+  account: 'Account detail',
+  wizard: 'New sync',
+  directory: 'Account directory',
+  settings: 'Settings',
+};
+
+const isForeign = (screen: Screen): screen is Screen & { kind: ForeignKind } => screen.kind === 'wizard' || screen.kind === 'directory' || screen.kind === 'settings';
+
+/** A sync's settings without what the store added (for Recreate). */
+export function settingsOf(sync: SyncRecord): SyncSettings {
+  const { id: _id, createdAt: _createdAt, status: _status, nextRunAt: _nextRunAt, recreatedFrom: _recreatedFrom, ...settings } = sync;
+  return settings;
+}
+
+export function quitQuestion(running: number): string {
+  return `${running} sync${running === 1 ? ' is' : 's are'} running: ${running === 1 ? 'it' : 'they'} will pause at a safe point and continue at the next start. Quit?`;
+}
+
+export function App({ backend }: { backend: DashboardBackend }) {
+  const { exit } = useApp();
+  const { rows, columns } = useTerminalSize();
+  const [stack, setStack] = useState<Screen[]>([{ kind: 'list' }]);
+  const [help, setHelp] = useState(false);
+  const [dialog, setDialog] = useState<ConfirmRequest | undefined>(undefined);
+  const [hints, setHints] = useState<KeyHelp[]>([]);
+  const [quitting, setQuitting] = useState<string | undefined>(undefined);
+  const screenHandler = useRef<KeyHandler | undefined>(undefined);
+  const router = useMemo<Router>(() => ({ screen: screenHandler, confirm: setDialog, setHints }), []);
+  const top = stack[stack.length - 1]!;
+  const foreignTop = isForeign(top);
+
+  const push = (screen: Screen) => {
+    setHelp(false);
+    setStack((s) => [...s, screen]);
+  };
+  const pop = () => setStack((s) => (s.length > 1 ? s.slice(0, -1) : s));
+  const replaceTop = (screen: Screen) => setStack((s) => [...s.slice(0, -1), screen]);
+
+  const quitNow = () => {
+    setDialog(undefined);
+    setQuitting('Pausing running syncs at a safe point…');
+    backend
+      .shutdown()
+      .catch((error: unknown) => setQuitting(`Could not pause every sync: ${errorMessage(error)}`))
+      .finally(() => exit());
+  };
+  const requestQuit = () => {
+    const running = backend.liveRuns().length;
+    if (running === 0) return quitNow();
+    setDialog({ message: quitQuestion(running), dangerous: true, onYes: quitNow });
+  };
+
+  useInput((input, key) => {
+    if (quitting) return;
+    if (dialog) {
+      if (matches('yes', input, key)) {
+        setDialog(undefined);
+        dialog.onYes();
+      } else if (matches('no', input, key)) {
+        setDialog(undefined);
+        dialog.onNo?.();
+      }
+      return;
+    }
+    if (key.ctrl && input === 'c') return requestQuit();
+    if (help) {
+      if (matches('help', input, key) || matches('back', input, key) || matches('quit', input, key)) setHelp(false);
+      return;
+    }
+    // The other screens read keys themselves (their text fields take q and ?); only Ctrl+C is global there.
+    if (foreignTop) return;
+    if (screenHandler.current?.(input, key)) return;
+    if (matches('help', input, key)) setHelp(true);
+    else if (matches('back', input, key)) pop();
+    else if (matches('quit', input, key)) requestQuit();
+  });
+
+  const height = Math.max(5, rows - 1);
+  const dialogText = dialog ? `${dialog.message} y/N` : quitting;
+  const barLines = dialogText ? Math.max(1, Math.ceil(dialogText.length / Math.max(1, columns))) : 1;
+  const screenHeight = Math.max(3, height - barLines);
+  const screenKeys = foreignTop ? foreignKeys(top.kind) : hints;
+  const shownKeys = foreignTop ? [...screenKeys, { keys: 'Ctrl+C', description: 'quit' }] : [...screenKeys, ...globalKeys.filter((k) => stack.length > 1 || k.keys !== 'Esc')];
+  const fullHelp = (): KeyHelp[] => {
+    const own = top.kind === 'list' ? syncListKeys : top.kind === 'details' ? syncDetailsKeys : top.kind === 'account' ? accountDetailKeys : foreignKeys(top.kind);
+    return [...own, ...helpOf(['help', 'back', 'quit'], { quit: { keys: 'q Ctrl+C', description: 'quit (asks first while syncs run)' } })];
+  };
+
+  const renderScreen = (screen: Screen, active: boolean) => {
+    const common = { backend, isActive: active, width: columns, height: screenHeight };
+    switch (screen.kind) {
+      case 'list':
+        return (
+          <SyncList
+            {...common}
+            onOpen={(syncId) => push({ kind: 'details', syncId })}
+            onNew={() => push({ kind: 'wizard' })}
+            onRecreate={(sync) => push({ kind: 'wizard', initial: settingsOf(sync), recreateFrom: sync.id })}
+            onDirectory={() => push({ kind: 'directory' })}
+            onSettings={() => push({ kind: 'settings' })}
+          />
+        );
+      case 'details':
+        return (
+          <SyncDetails
+            {...common}
+            syncId={screen.syncId}
+            onOpenAccount={(runId, account) => push({ kind: 'account', syncId: screen.syncId, runId, account })}
+            onRecreate={(sync) => push({ kind: 'wizard', initial: settingsOf(sync), recreateFrom: sync.id })}
+          />
+        );
+      case 'account':
+        return <AccountDetail {...common} runId={screen.runId} account={screen.account} />;
+      default:
+        return (
+          <ForeignScreen
+            kind={screen.kind}
+            {...common}
+            initial={screen.kind === 'wizard' ? screen.initial : undefined}
+            recreateFrom={screen.kind === 'wizard' ? screen.recreateFrom : undefined}
+            onDone={(syncId) => replaceTop({ kind: 'details', syncId })}
+            onBack={pop}
+          />
+        );
+    }
+  };
+
+  return (
+    <RouterProvider router={router}>
+      <Box flexDirection="column" width={columns} height={height}>
+        {stack.map((screen, i) => {
+          const isTop = i === stack.length - 1;
+          return (
+            <Box key={`${i}-${screen.kind}`} display={isTop && !help ? 'flex' : 'none'} height={screenHeight} flexDirection="column">
+              {renderScreen(screen, isTop && !help && !quitting && !(dialog && isForeign(screen)))}
+            </Box>
+          );
+        })}
+        {help ? <HelpOverlay title={TITLES[top.kind]} keys={fullHelp()} width={columns} height={screenHeight} /> : null}
+        {dialogText ? (
+          <Text bold wrap="wrap" color={dialog?.dangerous ? color('error') : color('warn')} inverse>
+            {dialogText}
+          </Text>
+        ) : (
+          <HintBar keys={help ? helpOf(['back'], { back: { description: 'close help' } }) : shownKeys} width={columns} />
+        )}
+      </Box>
+    </RouterProvider>
+  );
+}

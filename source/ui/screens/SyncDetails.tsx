@@ -1,0 +1,214 @@
+// Sync details (SPEC D1–D6): summary, controls, notes, history and the live account table.
+import { Box, Text } from 'ink';
+import path from 'node:path';
+import { useState } from 'react';
+import type { DashboardBackend, SyncRecord, SyncStatus } from '../backend.ts';
+import { mergeLive, progressOf, sortAccounts, type SortKey } from '../accounts.ts';
+import { AccountTable, nextSortField } from '../components/AccountTable.tsx';
+import { HistoryPane } from '../components/HistoryPane.tsx';
+import { ProgressLine } from '../components/ProgressBar.tsx';
+import { StatusLine, type Notice } from '../components/StatusLine.tsx';
+import { SUMMARY_LINES, SyncSummary } from '../components/SyncSummary.tsx';
+import { navigate } from '../components/Table.tsx';
+import { TextField, editText } from '../components/TextField.tsx';
+import { errorMessage, fileStamp, formatTime } from '../format.ts';
+import { useLoad, useSelection } from '../hooks.ts';
+import { helpOf, matches, type Command, type KeyHelp } from '../keymap.ts';
+import { color, statusTone } from '../layout.ts';
+import { useHints, useKeys, useRouter } from '../router.tsx';
+import { useThroughput } from '../throughput.ts';
+
+type Control = 'start' | 'pause' | 'stop' | 'restart';
+
+/** Which controls act in a status (SPEC D2), as the sync manager accepts them. */
+export const CONTROLS: Record<Control, readonly SyncStatus[]> = {
+  start: ['Manual', 'Scheduled'],
+  pause: ['Running', 'Scheduled'],
+  stop: ['Running', 'Scheduled', 'Manual', 'Paused', 'Interrupted'],
+  restart: ['Paused', 'Stopped', 'Interrupted', 'Complete', 'Complete with errors'],
+};
+
+const VIEW: Command[] = ['open', 'threadsUp', 'threadsDown', 'note', 'prevRun', 'nextRun', 'sortPrev', 'sortNext', 'sortReverse', 'historyMore', 'historyLess', 'exportCsv', 'up', 'down', 'pageUp', 'pageDown', 'top', 'bottom'];
+
+/** Every key of the screen (for `?`). */
+export const syncDetailsKeys: KeyHelp[] = [
+  ...helpOf(['start', 'pause', 'stop', 'restart']),
+  { keys: 'r', description: 'recreate', category: 'Actions' },
+  ...helpOf(VIEW, { open: { description: 'account detail' } }),
+];
+
+/** The hint bar: only the controls valid now. */
+function hintsFor(status: SyncStatus | undefined): KeyHelp[] {
+  const controls = (Object.keys(CONTROLS) as Control[]).filter((c) => status && CONTROLS[c].includes(status));
+  return [...helpOf(controls), ...helpOf(['threadsUp', 'note', 'open', 'prevRun', 'sortNext', 'historyMore', 'exportCsv'], { threadsUp: { keys: '+/-', description: 'threads' }, prevRun: { keys: '[ ]', description: 'run' }, sortNext: { keys: '< >', description: 'sort' }, historyMore: { keys: 'm/l', description: 'history' }, open: { description: 'account' }, exportCsv: { description: 'CSV' } })];
+}
+
+export interface SyncDetailsProps {
+  backend: DashboardBackend;
+  syncId: string;
+  isActive: boolean;
+  width: number;
+  height: number;
+  onOpenAccount(runId: string, account: string): void;
+  onRecreate(sync: SyncRecord): void;
+}
+
+export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAccount, onRecreate }: SyncDetailsProps) {
+  const router = useRouter();
+  const [runChoice, setRunChoice] = useState<string | undefined>(undefined);
+  const [sort, setSort] = useState<SortKey>({ field: 'user', descending: false });
+  const [historyCount, setHistoryCount] = useState(3);
+  const [notice, setNotice] = useState<Notice | undefined>(undefined);
+  const [note, setNote] = useState<string | undefined>(undefined);
+
+  const loaded = useLoad(
+    async () => {
+      const detail = await backend.getSync(syncId);
+      const runId = runChoice && detail.runs.some((r) => r.id === runChoice) ? runChoice : detail.runs[0]?.id;
+      const stored = runId ? await backend.accountRuns(runId) : [];
+      const live = backend.liveRuns();
+      return { detail, runId, records: mergeLive(stored, live, runId), live: live.some((l) => l.syncId === detail.sync.id) };
+    },
+    {
+      backend,
+      active: isActive,
+      interval: (d) => (!d || d.live || d.detail.sync.status === 'Running' ? 500 : 2000),
+      relevant: (event) => event.syncId === syncId,
+      deps: [runChoice, syncId],
+    },
+  );
+  const data = loaded.data;
+  const sync = data?.detail.sync;
+  const runs = data?.detail.runs ?? [];
+  const runIndex = Math.max(0, runs.findIndex((r) => r.id === data?.runId));
+  const run = runs[runIndex];
+  const running = sync?.status === 'Running' && runIndex === 0;
+  const records = sortAccounts(data?.records ?? [], sort);
+  const progress = progressOf(data?.records ?? [], sync?.accounts.length ?? 0);
+  const throughput = useThroughput(run?.id, data?.records ?? [], running);
+  const selection = useSelection(records.map((r) => r.account));
+
+  const history = data?.detail.history ?? [];
+  const shownHistory = Math.min(historyCount, history.length);
+  const fixed = 2 + SUMMARY_LINES + (shownHistory + 1) + 2 + 1;
+  const tableRows = Math.max(1, height - fixed);
+  const maxHistory = Math.max(1, height - (fixed - shownHistory) - 3);
+
+  useHints(note !== undefined ? [{ keys: 'Enter', description: 'add note' }, { keys: 'Esc', description: 'cancel' }] : hintsFor(sync?.status), isActive);
+
+  const act = (label: string, done: string, command: () => Promise<void>) => {
+    setNotice({ text: label, kind: 'info' });
+    command().then(
+      () => setNotice({ text: done, kind: 'ok' }),
+      (error: unknown) => setNotice({ text: errorMessage(error), kind: 'error' }),
+    ).finally(() => loaded.refresh());
+  };
+
+  const control = (which: Control) => {
+    if (!sync) return;
+    if (!CONTROLS[which].includes(sync.status)) {
+      const valid = (Object.keys(CONTROLS) as Control[]).filter((c) => CONTROLS[c].includes(sync.status));
+      setNotice({ text: `${which} does not apply to a ${sync.status} sync${valid.length ? `; here: ${valid.join(', ')}` : ''}`, kind: 'error' });
+      return;
+    }
+    const id = sync.id;
+    if (which === 'start') act('Starting…', 'Started.', () => backend.start(id));
+    if (which === 'restart') act('Restarting: a new run continues where the last left off…', 'Restarted.', () => backend.restart(id));
+    if (which === 'pause') act('Pausing: accounts stop at the next safe point…', 'Paused.', () => backend.pause(id));
+    if (which === 'stop') {
+      router.confirm({
+        message: `Stop sync ${id.slice(0, 8)} (${sync.source.host})? Accounts in progress stop at a safe point.`,
+        dangerous: true,
+        onYes: () => act('Stopping: accounts stop at the next safe point…', 'Stopped.', () => backend.stop(id)),
+      });
+    }
+  };
+
+  const threads = (delta: number) => {
+    if (!sync) return;
+    const next = Math.max(1, Math.min(64, sync.threads + delta));
+    if (next === sync.threads) return setNotice({ text: `threads stay between 1 and 64 (now ${sync.threads})`, kind: 'error' });
+    act(`Threads ${sync.threads} → ${next}…`, `Threads: ${next}${sync.status === 'Running' ? ' (accounts in progress keep going)' : ''}.`, () => backend.setThreads(sync.id, next));
+  };
+
+  const exportCsv = () => {
+    if (!sync || !run) return setNotice({ text: 'this sync has no run to export yet', kind: 'error' });
+    const file = path.resolve(`imap-migrate-${sync.id}-${fileStamp(run.startedAt)}.csv`);
+    setNotice({ text: 'Exporting…', kind: 'info' });
+    backend.exportRunCsv(run.id, file).then(
+      (written) => setNotice({ text: `Exported the run of ${formatTime(run.startedAt)} to ${written}`, kind: 'ok' }),
+      (error: unknown) => setNotice({ text: errorMessage(error), kind: 'error' }),
+    );
+  };
+
+  const chooseRun = (index: number) => {
+    const next = runs[Math.max(0, Math.min(runs.length - 1, index))];
+    // The newest run is "follow the newest": a restart shows its new run.
+    setRunChoice(next && next !== runs[0] ? next.id : undefined);
+  };
+
+  useKeys((input, key) => {
+    if (note !== undefined) {
+      if (matches('open', input, key)) {
+        const text = note.trim();
+        setNote(undefined);
+        if (text && sync) act('Adding the note…', 'Note added to the history.', () => backend.addNote(sync.id, text));
+      } else if (matches('back', input, key)) setNote(undefined);
+      else {
+        const next = editText(note, input, key);
+        if (next !== undefined) setNote(next);
+      }
+      return true;
+    }
+    if (navigate(input, key, selection.index, records.length, tableRows, selection.moveTo)) return true;
+    if (matches('open', input, key)) {
+      if (run && selection.selectedId) onOpenAccount(run.id, selection.selectedId);
+    } else if (matches('start', input, key)) control('start');
+    else if (matches('pause', input, key)) control('pause');
+    else if (matches('stop', input, key)) control('stop');
+    else if (matches('restart', input, key)) control('restart');
+    else if (input === 'r' && sync) onRecreate(sync);
+    else if (matches('threadsUp', input, key)) threads(1);
+    else if (matches('threadsDown', input, key)) threads(-1);
+    else if (matches('note', input, key)) setNote('');
+    else if (matches('historyMore', input, key)) setHistoryCount(Math.min(maxHistory, Math.max(shownHistory, 0) + 5, history.length || 1));
+    else if (matches('historyLess', input, key)) setHistoryCount(Math.max(1, shownHistory - 5));
+    else if (matches('prevRun', input, key)) chooseRun(runIndex + 1);
+    else if (matches('nextRun', input, key)) chooseRun(runIndex - 1);
+    else if (matches('sortPrev', input, key)) setSort({ field: nextSortField(width, sort.field, -1), descending: false });
+    else if (matches('sortNext', input, key)) setSort({ field: nextSortField(width, sort.field, 1), descending: false });
+    else if (matches('sortReverse', input, key)) setSort({ ...sort, descending: !sort.descending });
+    else if (matches('exportCsv', input, key)) exportCsv();
+    else return false;
+    return true;
+  }, isActive);
+
+  const error = loaded.error && !data ? loaded.error : undefined;
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text bold wrap="truncate">
+        {`Sync ${syncId.slice(0, 8)} `}
+        {sync ? <Text color={color(statusTone(sync.status))}>{sync.status}</Text> : null}
+        <Text color={color('muted')}>{sync ? `  ${sync.source.host}${sync.recreatedFrom ? `  (recreated from ${sync.recreatedFrom.slice(0, 8)})` : ''}` : '  loading…'}</Text>
+      </Text>
+      {note !== undefined ? (
+        <TextField label="Note:" value={note} hint="(Enter add, Esc cancel)" width={width} />
+      ) : (
+        <StatusLine notice={error ? { text: error, kind: 'error' } : (notice ?? (loaded.error ? { text: loaded.error, kind: 'error' } : undefined))} />
+      )}
+      {sync ? (
+        <>
+          <SyncSummary sync={sync} run={runs[0]} progress={progress} throughput={throughput} running={sync.status === 'Running'} now={Date.now()} width={width} />
+          <HistoryPane history={history} count={shownHistory} width={width} />
+          <Text wrap="truncate">
+            <Text bold>{'Accounts '}</Text>
+            {run ? `of the run started ${formatTime(run.startedAt)}` : 'no run yet'}
+            <Text color={color('muted')}>{runs.length > 1 ? `  (run ${runs.length - runIndex} of ${runs.length}; [ ] other runs)` : ''}</Text>
+          </Text>
+          <ProgressLine {...progress} width={width} />
+          <AccountTable records={records} selected={selection.index} sort={sort} width={width} height={tableRows} focused />
+        </>
+      ) : null}
+    </Box>
+  );
+}
