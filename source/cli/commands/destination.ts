@@ -6,6 +6,7 @@ import type { DestinationSettings } from '../../store/settings.ts';
 import { withStore } from '../context.ts';
 import type { GlobalOptions } from '../main.ts';
 import { emit } from '../output.ts';
+import { promptForMissingPassword } from '../prompt.ts';
 import { defaultImapPort, parseEmail, parseHost, parsePort, parseTls, parseUser, resolvePassword } from '../validate.ts';
 
 export const ADMIN_PASSWORD_ENV = 'IMAP_MIGRATE_ADMIN_PASSWORD';
@@ -91,6 +92,10 @@ const set: CommandModule<GlobalOptions, SetArgs> = {
       .option('admin-password', { type: 'string', describe: `Its password (or --admin-password-file, or $${ADMIN_PASSWORD_ENV})` })
       .option('admin-password-file', { type: 'string', describe: 'File whose first line is the admin password' }) as Argv<SetArgs>,
   handler: async (argv) => {
+    await promptForMissingPassword(argv as Record<string, unknown>, {
+      userOption: 'admin-user', valueOption: 'admin-password', fileOption: 'admin-password-file', envName: ADMIN_PASSWORD_ENV,
+      label: `Password of the destination admin ${argv['admin-user']}`,
+    });
     const destination = destinationFromArgs(argv);
     await withStore(argv, { write: true }, (store) => store.settings.setDestination(destination));
     emit(argv, [`Destination server set: ${destination.host}:${destination.port}`, ...destinationLines(destination)], destinationJson(destination));

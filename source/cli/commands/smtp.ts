@@ -6,6 +6,7 @@ import type { SmtpSettings } from '../../store/settings.ts';
 import { withStore } from '../context.ts';
 import type { GlobalOptions } from '../main.ts';
 import { emit } from '../output.ts';
+import { promptForMissingPassword } from '../prompt.ts';
 import { parseEmail, parseHost, parsePort, parseTls, parseUser, resolvePassword } from '../validate.ts';
 
 export const SMTP_PASSWORD_ENV = 'IMAP_MIGRATE_SMTP_PASSWORD';
@@ -89,6 +90,10 @@ const set: CommandModule<GlobalOptions, SetArgs> = {
       .option('password-file', { type: 'string', describe: 'File whose first line is the SMTP password' })
       .option('from', { type: 'string', describe: 'Sender address of the notifications', demandOption: true }) as Argv<SetArgs>,
   handler: async (argv) => {
+    await promptForMissingPassword(argv as Record<string, unknown>, {
+      userOption: 'user', valueOption: 'password', fileOption: 'password-file', envName: SMTP_PASSWORD_ENV,
+      label: `Password of the SMTP login ${argv.user}`,
+    });
     const smtp = smtpFromArgs(argv);
     await withStore(argv, { write: true }, (store) => store.settings.setSmtp(smtp));
     emit(argv, [`SMTP server set: ${smtp.host}:${smtp.port}`, ...smtpLines(smtp)], smtpJson(smtp));

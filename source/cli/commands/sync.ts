@@ -9,6 +9,7 @@ import { accountTable, formatTime, historyTable, publicSync } from '../syncForma
 import { parseSyncSettings, type SyncCreateArgs } from '../syncOptions.ts';
 import { syncRepository } from '../syncRepository.ts';
 import { createOptions } from '../syncCreateOptions.ts';
+import { promptForMissingPassword } from '../prompt.ts';
 import { controlCommands } from './syncControl.ts';
 import { runCommand } from './syncRun.ts';
 
@@ -20,6 +21,10 @@ const create: CommandModule<GlobalOptions, Args & SyncCreateArgs> = {
   builder: (yargs) => createOptions(yargs, true) as never,
   handler: async (argv) =>
     withStore(argv, { write: true }, async (store) => {
+      await promptForMissingPassword(argv as Record<string, unknown>, {
+        userOption: 'source-admin-user', valueOption: 'source-admin-password', fileOption: 'source-admin-password-file',
+        envName: 'IMAP_MIGRATE_SOURCE_ADMIN_PASSWORD', label: `Password of the source admin ${argv['source-admin-user']}`,
+      });
       const directory = await store.accounts.list({ withPasswords: false });
       const settings = parseSyncSettings(argv, directory);
       const { createSyncManager, osUser } = await import('../engine.ts');
