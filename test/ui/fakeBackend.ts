@@ -1,6 +1,6 @@
 // An in-memory DashboardBackend for screen tests: realistic data, commands that change it,
 // and a record of what was asked. Tests override any method they need.
-import type { AccountRunRecord, DashboardBackend, HistoryEntry, ManagerEvent, RunRecord, SyncRecord, SyncSettings } from '../../source/ui/backend.ts';
+import type { AccountRunRecord, DashboardBackend, DirectoryEntry, HistoryEntry, ManagerEvent, RunRecord, SyncRecord, SyncSettings } from '../../source/ui/backend.ts';
 import { zeroCounters } from '../../source/engine/types.ts';
 
 export interface FakeBackend extends DashboardBackend {
@@ -64,7 +64,7 @@ export function createFakeBackend(): FakeBackend {
     { syncId: 'sync0002ccccdddd', at: '2026-11-30T09:00:01.000Z', type: 'Sync - User Start', note: 'run started', user: 'admin' },
     { syncId: 'sync0002ccccdddd', at: '2026-11-30T09:00:00.000Z', type: 'Sync - Created', note: '', user: 'admin' },
   ];
-  const directory = [
+  const directory: DirectoryEntry[] = [
     { email: 'ann@example.com', admin: true, hasPassword: true },
     { email: 'ben@example.com', admin: false, hasPassword: true, displayName: 'Ben' },
   ];
@@ -155,6 +155,8 @@ export function createFakeBackend(): FakeBackend {
       calls.push(`updateAccount ${email} ${JSON.stringify({ ...patch, password: patch.password ? '***' : patch.password })}`);
       const entry = directory.find((e) => e.email === email)!;
       if (patch.admin !== undefined) entry.admin = patch.admin;
+      if (patch.displayName !== undefined) entry.displayName = patch.displayName ?? undefined;
+      if (patch.password !== undefined) entry.hasPassword = Boolean(patch.password);
     },
     async removeAccount(email) {
       calls.push(`removeAccount ${email}`);

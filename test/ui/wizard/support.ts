@@ -14,6 +14,8 @@ export const KEY = {
   down: '\u001b[B',
   right: '\u001b[C',
   left: '\u001b[D',
+  pageUp: '\u001b[5~',
+  pageDown: '\u001b[6~',
   space: ' ',
   backspace: '\u007f',
   ctrlU: '\u0015',
