@@ -144,7 +144,9 @@ function Table(props: { state: DirectoryState; width: number; height: number }) 
   return (
     <Box flexDirection="column" width={width}>
       <Box height={1} width={width}>
-        <Text bold>Account directory </Text>
+        <Box flexShrink={0}>
+          <Text bold>Account directory </Text>
+        </Box>
         <Text dimColor wrap="truncate-end">
           {state.loading ? 'loading…' : `${rows.length} of ${state.entries.length} accounts`}
         </Text>
