@@ -1,6 +1,23 @@
 #!/usr/bin/env node
-// Entry point: registers the TypeScript loader so the sources run as they are, then hands over to the CLI.
-import { register } from 'tsx/esm/api';
-register();
-const { main } = await import('../source/cli/main.ts');
+// Entry point: runs the compiled bundle (dist/, rebuilt here when a source is newer), or the
+// TypeScript sources through tsx when esbuild cannot build.
+import { pathToFileURL } from 'node:url';
+
+const { buildDist, freshBuild } = await import('../scripts/build.mjs');
+let entry = freshBuild();
+if (!entry) {
+  try {
+    entry = await buildDist();
+  } catch {
+    entry = undefined;
+  }
+}
+let main;
+if (entry) {
+  ({ main } = await import(pathToFileURL(entry).href));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../source/cli/main.ts'));
+}
 await main(process.argv.slice(2));

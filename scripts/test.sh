@@ -9,6 +9,9 @@ bash scripts/ensure-tools.sh dovecot tmux
 echo "== type check" >&2
 npx tsc --noEmit -p .
 
+# The CLI runs from dist/; build it once here rather than in each test's first process.
+node scripts/build.mjs >&2
+
 if [ "$#" -gt 0 ]; then
   files=("$@")
 else

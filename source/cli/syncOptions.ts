@@ -1,13 +1,12 @@
 // `sync create` options → the settings of a sync (SPEC W1–W7, section 8), validated, with
 // the selected accounts resolved against the account directory.
 import { UsageError } from '../errors.ts';
-import { defaultPort } from '../imap/connection.ts';
 import { ACCOUNT_GROUPS, type AccountGroup, type SelectedAccount, type SyncSettings } from '../engine/syncModel.ts';
 import { SYNC_MODES, type SyncMode } from '../engine/types.ts';
 import { emailProblem, normalizeEmail, type Account } from '../store/accounts.ts';
 import { parseCsv } from '../store/csv.ts';
 import { readUserTextFile } from '../store/dataDir.ts';
-import { parseHost, parsePort, parseTls, parseUser, resolvePassword } from './validate.ts';
+import { defaultImapPort, parseHost, parsePort, parseTls, parseUser, resolvePassword } from './validate.ts';
 
 function usage(message: string, details: string[] = []): UsageError {
   return new UsageError(message, details);
@@ -162,7 +161,7 @@ export function selectAccounts(args: SyncCreateArgs, group: AccountGroup, direct
 export function parseSyncSettings(args: SyncCreateArgs, directory: Account[]): SyncSettings {
   const host = parseHost(args.host);
   const tls = parseTls(args.tls ?? 'starttls');
-  const port = args.port === undefined ? defaultPort(tls) : parsePort(args.port);
+  const port = args.port === undefined ? defaultImapPort(tls) : parsePort(args.port);
   const mode = parseMode(args.mode);
   const dryRun = args['dry-run'] ?? true;
   if (mode === 'all' && !dryRun && !args['confirm-sync-all']) {
