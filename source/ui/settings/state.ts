@@ -19,7 +19,7 @@ const smtpPort = (tls: TlsMode) => (tls === 'tls' ? 465 : tls === 'starttls' ? 5
 
 export function destinationFields(view?: DestinationView): FieldSpec[] {
   return [
-    { kind: 'text', id: 'd.host', label: 'Host', placeholder: 'imap.new-provider.com or an IP address' },
+    { kind: 'text', id: 'd.host', label: 'Host', placeholder: 'e.g. imap.new-provider.com' },
     { kind: 'text', id: 'd.port', label: 'Port' },
     { kind: 'choice', id: 'd.tls', label: 'TLS', options: TLS_OPTIONS },
     { kind: 'toggle', id: 'd.allowInvalidCert', label: 'Certificate', text: 'allow an invalid certificate' },
@@ -31,13 +31,13 @@ export function destinationFields(view?: DestinationView): FieldSpec[] {
 
 export function smtpFields(view?: SmtpView): FieldSpec[] {
   return [
-    { kind: 'text', id: 's.host', label: 'SMTP host', placeholder: 'smtp.example.com (not set)' },
+    { kind: 'text', id: 's.host', label: 'SMTP host', placeholder: 'e.g. smtp.example.com' },
     { kind: 'text', id: 's.port', label: 'Port' },
     { kind: 'choice', id: 's.tls', label: 'TLS', options: TLS_OPTIONS },
     { kind: 'toggle', id: 's.allowInvalidCert', label: 'Certificate', text: 'allow an invalid certificate' },
     { kind: 'text', id: 's.user', label: 'User', placeholder: 'blank: no login' },
     { kind: 'text', id: 's.password', label: 'Password', masked: true, placeholder: view?.hasPassword ? 'stored (blank keeps it)' : 'not set' },
-    { kind: 'text', id: 's.from', label: 'From', placeholder: 'migration@example.com' },
+    { kind: 'text', id: 's.from', label: 'From', placeholder: 'e.g. migration@example.com' },
   ];
 }
 

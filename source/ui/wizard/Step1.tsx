@@ -11,7 +11,7 @@ import { validateStep1, type StepResult, type WizardState } from './model.ts';
 import { GROUP_LABELS, MODE_TEXTS, SYNC_ALL_WORD } from './texts.ts';
 
 export const STEP1_FIELDS: readonly FieldSpec[] = [
-  { kind: 'text', id: 'host', label: 'IMAP server', placeholder: 'mail.old-provider.com or an IP address' },
+  { kind: 'text', id: 'host', label: 'IMAP server', placeholder: 'e.g. mail.old-provider.com or an IP' },
   { kind: 'text', id: 'port', label: 'Port' },
   {
     kind: 'choice',
@@ -103,10 +103,7 @@ export function Step1View(props: { state: WizardState; width: number; height: nu
           <Text bold>{text.label}: </Text>
           {text.caution ? <Text color={color('warn')}>{text.caution}</Text> : text.explanation}
         </Text>
-        <Text wrap="wrap">
-          <Text italic>Suggested uses: </Text>
-          {text.suggested}
-        </Text>
+        <Text wrap="wrap">{`Suggested uses: ${text.suggested}`}</Text>
       </Box>
       <Box height={1} width={width}>
         {danger ? (

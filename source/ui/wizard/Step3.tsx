@@ -33,7 +33,7 @@ export function step3Fields(values: FormValues): FieldSpec[] {
     },
     { kind: 'text', id: 'loopUntil', label: 'Loop until', placeholder: 'YYYY-MM-DD HH:MM', disabled: values.repeat !== 'until' },
     { kind: 'text', id: 'interval', label: 'Every', placeholder: '1h, 30m, 2d', disabled: values.repeat !== 'until' },
-    { kind: 'text', id: 'notify', label: 'Notify users', placeholder: 'a@example.com;b@example.com', width: 48 },
+    { kind: 'text', id: 'notify', label: 'Notify users', placeholder: 'e.g. a@example.com;b@example.com', width: 48 },
   ];
 }
 
