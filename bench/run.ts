@@ -322,6 +322,8 @@ class ImapMigrate implements ToolRunner {
     } catch {
       // not JSON: leave it out
     }
+    const memwatch = /memwatch peaks: .*/.exec(result.stderr);
+    if (memwatch) log(memwatch[0]);
     return result;
   }
 }

@@ -208,7 +208,8 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
         }
         throw error;
       });
-      report.note(describeFolderResult(work.pair, before, report.counters, current.plan.adopt.length));
+      const how = current.unchanged ? ' (unchanged since the last pass)' : current.incremental ? ' (changes only, by CONDSTORE)' : '';
+      report.note(describeFolderResult(work.pair, before, report.counters, current.plan.adopt.length) + how);
     }
 
     for (const path of works.deleteFolders) {

@@ -1,12 +1,13 @@
 // Planning and carrying out the sync of one folder pair: listing both sides, matching with
 // the copy record and by content identity, then flags, copies and deletions.
 import { ImapError } from '../imap/connection.ts';
-import type { FolderStatus, ImapSession, MessageSummary } from '../imap/session.ts';
+import type { FolderCounts, FolderStatus, ImapSession, MessageSummary } from '../imap/session.ts';
 import type { AccountReport } from './accountReport.ts';
 import { sharedByteBudget, type ByteBudget } from './byteBudget.ts';
 import type { FolderPair } from './planFolders.ts';
 import {
   flagChangeCount,
+  flagUpdatesFor,
   identitiesNeeded,
   identityKey,
   planFolderMessages,
@@ -14,8 +15,8 @@ import {
   type FlagPolicy,
   type FolderMessagePlan,
 } from './planMessages.ts';
-import type { CopyStateStore } from './ports.ts';
-import type { AccountSyncOptions, Counters, ErrorCode } from './types.ts';
+import type { CopyStateStore, FolderCopyState, FolderSideMark, FolderSyncMark } from './ports.ts';
+import type { AccountSyncOptions, Counters, ErrorCode, SyncMode } from './types.ts';
 
 export interface FolderWork {
   pair: FolderPair;
@@ -26,6 +27,12 @@ export interface FolderWork {
   plan: FolderMessagePlan;
   sourceCount: number;
   destCount: number;
+  /** Neither side moved since the last clean pass (CONDSTORE): nothing to do, nothing fetched. */
+  unchanged?: boolean;
+  /** Planned from CHANGEDSINCE instead of full listings. */
+  incremental?: boolean;
+  /** The source as the plan saw it, to be remembered once the pass is clean. */
+  sourceMark?: FolderSideMark;
 }
 
 export interface FolderContext {
@@ -70,12 +77,95 @@ async function identities(session: ImapSession, messages: Map<number, MessageSum
   return result;
 }
 
+const MODE_RANK: Record<SyncMode, number> = { new: 0, 'flags-new': 1, all: 2 };
+
+/** A pass in `marked` mode left the folder as a pass in `mode` would (a mirror covers the rest). */
+function markCovers(marked: SyncMode, mode: SyncMode): boolean {
+  return MODE_RANK[marked] >= MODE_RANK[mode];
+}
+
+function sideMark(uidNext: number, messages: number, highestModseq: string | undefined): FolderSideMark | undefined {
+  return highestModseq ? { uidNext, messages, highestModseq } : undefined;
+}
+
+function sameSide(counts: FolderCounts, mark: FolderSideMark): boolean {
+  return counts.highestModseq === mark.highestModseq && counts.uidNext === mark.uidNext && counts.messages === mark.messages;
+}
+
+/**
+ * The CONDSTORE fast path (RFC 7162). Where the last clean pass left a mark and the destination
+ * has not moved since (its HIGHESTMODSEQ, UIDNEXT and count are as the pass left them):
+ * - the source has not moved either: nothing to do, and no FETCH at all;
+ * - the source only changed flags or received messages (nothing expunged): CHANGEDSINCE lists
+ *   exactly those, and only their flags and bodies move.
+ * Anything else (no CONDSTORE on either side, a changed UIDVALIDITY, an expunge, a destination
+ * touched by someone else, a message the record does not explain) returns undefined: full scan.
+ */
+async function planFromMark(context: FolderContext, pair: FolderPair, record: FolderCopyState | undefined): Promise<FolderWork | undefined> {
+  const { source, destination, options } = context;
+  const mark = record?.mark;
+  if (!record || !mark || !pair.destExists || !source.condstore || !destination.condstore) return undefined;
+  if (!markCovers(mark.mode, options.mode) || record.destFolder !== pair.destPath) return undefined;
+  const sourceCounts = await source.folderCounts(pair.source.path);
+  const destCounts = await destination.folderCounts(pair.destPath);
+  if (sourceCounts.uidValidity !== record.sourceUidValidity || destCounts.uidValidity !== record.destUidValidity) return undefined;
+  if (!sourceCounts.highestModseq || !sameSide(destCounts, mark.destination)) return undefined;
+  if (sameSide(sourceCounts, mark.source)) {
+    return {
+      pair,
+      recordValid: true,
+      plan: EMPTY_PLAN,
+      sourceCount: sourceCounts.messages,
+      destCount: destCounts.messages,
+      unchanged: true,
+    };
+  }
+  const sourceStatus = await source.select(pair.source.path, true);
+  if (!sourceStatus.highestModseq || sourceStatus.uidNext < mark.source.uidNext) return undefined;
+  const changed = await source.listChangedSince(mark.source.highestModseq);
+  const arrived = changed.filter((message) => message.uid >= mark.source.uidNext);
+  // Every message the mark counted is still there: nothing was expunged.
+  if (sourceStatus.exists - arrived.length !== mark.source.messages) return undefined;
+  const flagUpdates = [];
+  let destStatus: FolderStatus | undefined;
+  if (options.mode !== 'new') {
+    const links: [MessageSummary, number][] = [];
+    for (const message of changed) {
+      if (message.uid >= mark.source.uidNext) continue;
+      const destUid = record.copies.get(message.uid);
+      if (!destUid) return undefined;
+      links.push([message, destUid]);
+    }
+    if (links.length > 0) {
+      destStatus = await destination.select(pair.destPath, options.dryRun);
+      const destFlags = await destination.flagsOf(links.map(([, destUid]) => destUid));
+      if (links.some(([, destUid]) => !destFlags.has(destUid))) return undefined;
+      const policy: FlagPolicy = { anyKeyword: destStatus.anyKeyword, permanentFlags: destStatus.permanentFlags };
+      flagUpdates.push(...flagUpdatesFor(links.map(([message, destUid]) => [message, { uid: destUid, flags: destFlags.get(destUid)! }]), policy));
+    }
+  }
+  return {
+    pair,
+    sourceStatus,
+    destStatus,
+    recordValid: true,
+    plan: { ...EMPTY_PLAN, copy: arrived.sort((a, b) => a.uid - b.uid), flagUpdates },
+    sourceCount: sourceStatus.exists,
+    destCount: destCounts.messages,
+    incremental: true,
+    sourceMark: sideMark(sourceStatus.uidNext, sourceStatus.exists, sourceStatus.highestModseq),
+  };
+}
+
 /** Lists both sides of one folder pair and decides every action. Touches nothing. */
 export async function planFolderWork(context: FolderContext, pair: FolderPair): Promise<FolderWork> {
   const { source, destination, options } = context;
   if (pair.source.noSelect) {
     return { pair, recordValid: false, plan: EMPTY_PLAN, sourceCount: 0, destCount: 0 };
   }
+  const record = await context.state.load(context.pairKey, pair.source.path);
+  const quick = await planFromMark(context, pair, record);
+  if (quick) return quick;
   const sourceStatus = await source.select(pair.source.path, true);
   const sourceMessages = await source.listMessages(sourceStatus.exists);
   let destStatus: FolderStatus | undefined;
@@ -84,7 +174,6 @@ export async function planFolderWork(context: FolderContext, pair: FolderPair): 
     destStatus = await destination.select(pair.destPath, options.dryRun);
     destMessages = await destination.listMessages(destStatus.exists);
   }
-  const record = await context.state.load(context.pairKey, pair.source.path);
   const recordValid = Boolean(
     record &&
       destStatus &&
@@ -117,6 +206,7 @@ export async function planFolderWork(context: FolderContext, pair: FolderPair): 
     plan,
     sourceCount: sourceMessages.length,
     destCount: destMessages.length,
+    sourceMark: sideMark(sourceStatus.uidNext, sourceStatus.exists, sourceStatus.highestModseq),
   };
 }
 
@@ -267,7 +357,10 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
     await destination.subscribe(pair.destPath);
     pair.subscribe = false;
   }
-  if (pair.source.noSelect) return;
+  if (pair.source.noSelect || work.unchanged) return;
+  const errorsBefore = report.counters.errors;
+  // A pass that stops half way must not leave an old mark that could still match.
+  if (state.markSynced && work.recordValid) await state.markSynced(pairKey, sourcePath, undefined);
 
   const destStatus = await destination.select(pair.destPath, false);
   if (!work.recordValid) {
@@ -348,5 +441,15 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
     await destination.deleteMessages([...plan.deleteAbsent, ...plan.deleteDuplicates]);
     report.add('messagesDeleted', plan.deleteAbsent.length);
     report.add('duplicatesDeleted', plan.deleteDuplicates.length);
+  }
+
+  // A clean pass: remember where both sides stand, so that the next one can skip or go by CHANGEDSINCE.
+  if (work.sourceMark && state.markSynced && destination.condstore && report.counters.errors === errorsBefore) {
+    const counts = await destination.folderCounts(pair.destPath, true);
+    const destinationMark = sideMark(counts.uidNext, counts.messages, counts.highestModseq);
+    if (destinationMark) {
+      const mark: FolderSyncMark = { mode: context.options.mode, source: work.sourceMark, destination: destinationMark };
+      await state.markSynced(pairKey, sourcePath, mark);
+    }
   }
 }

@@ -158,19 +158,7 @@ export function planFolderMessages(input: FolderMessageInput): FolderMessagePlan
   }
   copy.sort((a, b) => a.uid - b.uid);
 
-  const flagUpdates: FlagUpdate[] = [];
-  if (input.mode !== 'new') {
-    const groups = new Map<string, FlagUpdate>();
-    for (const [source, destination] of pairs) {
-      const wanted = storableFlags(source.flags, input.flagPolicy);
-      if (sameFlags(wanted, destination.flags)) continue;
-      const key = wanted.join(' ');
-      const group = groups.get(key) ?? { flags: wanted, destUids: [] };
-      group.destUids.push(destination.uid);
-      groups.set(key, group);
-    }
-    flagUpdates.push(...groups.values());
-  }
+  const flagUpdates = input.mode !== 'new' ? flagUpdatesFor(pairs, input.flagPolicy) : [];
 
   const deleteAbsent: number[] = [];
   const deleteDuplicates: number[] = [];
@@ -185,6 +173,23 @@ export function planFolderMessages(input: FolderMessageInput): FolderMessagePlan
     }
   }
   return { copy, adopt, flagUpdates, deleteAbsent, deleteDuplicates, forget: parts.forget };
+}
+
+/** The STOREs that make each destination copy's flags those of its source message, grouped by flag set. */
+export function flagUpdatesFor(
+  pairs: [Pick<MessageSummary, 'flags'>, Pick<MessageSummary, 'uid' | 'flags'>][],
+  policy: FlagPolicy,
+): FlagUpdate[] {
+  const groups = new Map<string, FlagUpdate>();
+  for (const [source, destination] of pairs) {
+    const wanted = storableFlags(source.flags, policy);
+    if (sameFlags(wanted, destination.flags)) continue;
+    const key = wanted.join(' ');
+    const group = groups.get(key) ?? { flags: wanted, destUids: [] };
+    group.destUids.push(destination.uid);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
 }
 
 /** Messages whose flags the plan changes. */

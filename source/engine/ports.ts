@@ -1,5 +1,25 @@
 // What the engine needs from the outside, as interfaces: the store implements them with NeDB,
 // tests may implement them in memory.
+import type { SyncMode } from './types.ts';
+
+/** One side of a folder as CONDSTORE describes it: any change to its messages moves one of these. */
+export interface FolderSideMark {
+  uidNext: number;
+  messages: number;
+  /** HIGHESTMODSEQ, as a decimal string. */
+  highestModseq: string;
+}
+
+/**
+ * Both sides of a folder at the end of the last pass that left them in step, in a given mode,
+ * without an error. While neither side moved, the folder needs no FETCH at all; when only the
+ * source moved (flags, new messages), CHANGEDSINCE tells what to do.
+ */
+export interface FolderSyncMark {
+  mode: SyncMode;
+  source: FolderSideMark;
+  destination: FolderSideMark;
+}
 
 /** What earlier runs copied from one source folder (SPEC E4). */
 export interface FolderCopyState {
@@ -8,6 +28,8 @@ export interface FolderCopyState {
   destUidValidity: string;
   /** Source UID → destination UID (0 when the destination gave none). */
   copies: Map<number, number>;
+  /** Set by markSynced; gone after a reset. */
+  mark?: FolderSyncMark;
 }
 
 export interface CopyStateStore {
@@ -18,4 +40,6 @@ export interface CopyStateStore {
   record(pairKey: string, sourceFolder: string, copies: [number, number][]): Promise<void>;
   /** Drops records of source messages that no longer exist. */
   forget(pairKey: string, sourceFolder: string, sourceUids: number[]): Promise<void>;
+  /** Remembers (or with undefined, forgets) where both sides stood after a clean pass (optional: without it every pass scans). */
+  markSynced?(pairKey: string, sourceFolder: string, mark: FolderSyncMark | undefined): Promise<void>;
 }

@@ -38,6 +38,15 @@ export interface FolderStatus {
   anyKeyword: boolean;
 }
 
+/** A folder's counters without selecting it (STATUS, or LIST-STATUS with the listing). */
+export interface FolderCounts {
+  uidValidity: string;
+  uidNext: number;
+  messages: number;
+  /** With CONDSTORE only. */
+  highestModseq?: string;
+}
+
 export interface MessageSummary {
   uid: number;
   /** Sorted, without \Recent. */
@@ -137,6 +146,8 @@ function parseMessageId(headers: Buffer | undefined): string | undefined {
 
 export class ImapSession {
   private selected: string | null = null;
+  /** Counters that came with the last listing (LIST-STATUS), each used once. */
+  private listed = new Map<string, FolderCounts>();
 
   private constructor(
     readonly client: ImapFlow,
@@ -157,6 +168,11 @@ export class ImapSession {
     return this.client.capabilities.has(name.toUpperCase());
   }
 
+  /** CONDSTORE (RFC 7162): HIGHESTMODSEQ and CHANGEDSINCE; imapflow enables it itself. */
+  get condstore(): boolean {
+    return this.hasCapability('CONDSTORE') || this.hasCapability('QRESYNC');
+  }
+
   /** The personal namespace: its separator and prefix. */
   naming(folders: FolderInfo[]): Naming {
     const personal = this.client.namespace;
@@ -171,9 +187,25 @@ export class ImapSession {
   async listFolders(): Promise<FolderInfo[]> {
     let listed: ListResponse[];
     try {
-      listed = await this.client.list();
+      // With CONDSTORE the counters of every folder come with the listing (one LIST-STATUS where
+      // offered): enough to see that a folder has not changed without selecting it.
+      listed = this.condstore
+        ? await this.client.list({ statusQuery: { messages: true, uidNext: true, uidValidity: true, highestModseq: true } })
+        : await this.client.list();
     } catch (error) {
       this.fail(error);
+    }
+    this.listed.clear();
+    for (const entry of listed) {
+      const status = entry.status;
+      if (status && status.uidValidity !== undefined && status.uidNext !== undefined && status.messages !== undefined) {
+        this.listed.set(entry.path, {
+          uidValidity: status.uidValidity.toString(),
+          uidNext: status.uidNext,
+          messages: status.messages,
+          highestModseq: status.highestModseq !== undefined ? status.highestModseq.toString() : undefined,
+        });
+      }
     }
     // Only the personal namespace is migrated: shared and other users' folders belong to others.
     return listed
@@ -353,6 +385,58 @@ export class ImapSession {
     }
     try {
       await this.client.messageDelete(uidSet(uids), { uid: true });
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /**
+   * A folder's counters without selecting it: those that came with the listing (once), else
+   * (or with fresh) one STATUS.
+   */
+  async folderCounts(path: string, fresh = false): Promise<FolderCounts> {
+    const known = this.listed.get(path);
+    this.listed.delete(path);
+    if (known && !fresh) return known;
+    try {
+      const status = await this.client.status(path, { messages: true, uidNext: true, uidValidity: true, highestModseq: this.condstore });
+      if (!status) throw new ImapError('PROTOCOL_ERROR', `STATUS ${path} gave nothing`, false);
+      return {
+        uidValidity: String(status.uidValidity ?? ''),
+        uidNext: status.uidNext ?? 0,
+        messages: status.messages ?? 0,
+        highestModseq: status.highestModseq !== undefined ? status.highestModseq.toString() : undefined,
+      };
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Messages of the selected folder whose MODSEQ is above `modseq` (flags changed, or new), in one FETCH. */
+  async listChangedSince(modseq: string): Promise<MessageSummary[]> {
+    try {
+      const rows = await this.client.fetchAll(
+        '1:*',
+        { uid: true, flags: true, size: true, internalDate: true },
+        { changedSince: BigInt(modseq) },
+      );
+      return rows.map((row) => ({
+        uid: row.uid,
+        flags: normalizeFlags(row.flags),
+        size: row.size ?? 0,
+        internalDate: row.internalDate ? new Date(row.internalDate).getTime() : 0,
+      }));
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Flags of the given messages of the selected folder. */
+  async flagsOf(uids: number[]): Promise<Map<number, string[]>> {
+    if (uids.length === 0) return new Map();
+    try {
+      const rows = await this.client.fetchAll(uidSet(uids), { uid: true, flags: true }, { uid: true });
+      return new Map(rows.map((row) => [row.uid, normalizeFlags(row.flags)]));
     } catch (error) {
       this.fail(error);
     }

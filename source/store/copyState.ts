@@ -2,7 +2,7 @@
 // checkpoint, so a checkpoint costs one appended line however big the folder; a folder's
 // batches are folded into one when they pile up.
 import type Datastore from 'nedb-promises';
-import type { CopyStateStore, FolderCopyState } from '../engine/ports.ts';
+import type { CopyStateStore, FolderCopyState, FolderSyncMark } from '../engine/ports.ts';
 
 interface FolderHeaderDoc {
   kind: 'folder';
@@ -12,6 +12,8 @@ interface FolderHeaderDoc {
   sourceUidValidity: string;
   destFolder: string;
   destUidValidity: string;
+  /** Where both sides stood after the last clean pass (CONDSTORE fast path). */
+  mark?: FolderSyncMark;
 }
 
 interface BatchDoc {
@@ -67,6 +69,7 @@ export class NedbCopyStateStore implements CopyStateStore {
       destFolder: header.destFolder,
       destUidValidity: header.destUidValidity,
       copies,
+      ...(header.mark ? { mark: header.mark } : {}),
     };
   }
 
@@ -100,6 +103,11 @@ export class NedbCopyStateStore implements CopyStateStore {
     const header = await this.header(pair, folder);
     if (!header) throw new Error(`copy state of ${folder} was not started`);
     await this.collection.insert({ kind: 'copies', pair, folder, generation: header.generation, seq: this.nextSeq(), entries: copies });
+  }
+
+  async markSynced(pair: string, folder: string, mark: FolderSyncMark | undefined): Promise<void> {
+    await this.ready();
+    await this.collection.update({ kind: 'folder', pair, folder }, mark ? { $set: { mark } } : { $unset: { mark: true } });
   }
 
   async forget(pair: string, folder: string, sourceUids: number[]): Promise<void> {
