@@ -82,7 +82,10 @@ export function createDashboardBackend(store: Store, manager: SyncManager, user:
       return { ...rest, hasAdminPassword: Boolean(adminPassword) };
     },
     async setDestination(settings) {
-      store.settings.setDestination(settings);
+      // A blank password field keeps the stored one while the login stays the same.
+      const stored = store.settings.getDestination();
+      const keep = settings.adminPassword === undefined && settings.adminUser && stored?.adminUser === settings.adminUser;
+      store.settings.setDestination(keep ? { ...settings, adminPassword: stored.adminPassword } : settings);
     },
     async testDestination(account) {
       const access = accessFrom(store).destination();
@@ -102,7 +105,9 @@ export function createDashboardBackend(store: Store, manager: SyncManager, user:
       return { ...rest, hasPassword: Boolean(password) };
     },
     async setSmtp(settings) {
-      store.settings.setSmtp(settings);
+      const stored = store.settings.getSmtp();
+      const keep = settings.password === undefined && settings.user && stored?.user === settings.user;
+      store.settings.setSmtp(keep ? { ...settings, password: stored.password } : settings);
     },
 
     shutdown: () => manager.shutdown(),
