@@ -9,8 +9,9 @@ export interface Profile {
   messagesPerAccount: number;
   /** Share of messages with a 100 KB – 2 MB attachment. */
   attachmentShare: number;
-  /** Messages of about 10 MB (all in the first account). */
+  /** Messages of about hugeBytes (in the first account, or in each with hugeInEveryAccount). */
   hugeMessages: number;
+  hugeInEveryAccount?: boolean;
   /** Bytes of each huge message. */
   hugeBytes: number;
 }
@@ -19,7 +20,7 @@ export const PROFILES: Record<string, Profile> = {
   small: { name: 'small', accounts: 4, messagesPerAccount: 500, attachmentShare: 0.03, hugeMessages: 0, hugeBytes: 0 },
   medium: { name: 'medium', accounts: 10, messagesPerAccount: 2000, attachmentShare: 0.03, hugeMessages: 2, hugeBytes: 10 * 1024 * 1024 },
   // Memory check: 25 MB messages, run with 16 threads.
-  big: { name: 'big', accounts: 16, messagesPerAccount: 60, attachmentShare: 0.03, hugeMessages: 16, hugeBytes: 25 * 1024 * 1024 },
+  big: { name: 'big', accounts: 16, messagesPerAccount: 60, attachmentShare: 0.03, hugeMessages: 1, hugeBytes: 25 * 1024 * 1024, hugeInEveryAccount: true },
 };
 
 /** Folders of every account ('/'-separated), with the share of messages each gets. */
@@ -198,7 +199,7 @@ export function* accountMessages(profile: Profile, index: number, generation = 0
       // 100 KB – 2 MB on the wire (log-uniform): decoded bytes are 3/4 of the base64.
       attachmentBytes = Math.round((100_000 * Math.exp(random() * Math.log(20)) * 3) / 4);
     }
-    if (generation === 0 && index === 0 && i < profile.hugeMessages) attachmentBytes = Math.round((profile.hugeBytes * 3) / 4);
+    if (generation === 0 && (index === 0 || profile.hugeInEveryAccount) && i < profile.hugeMessages) attachmentBytes = Math.round((profile.hugeBytes * 3) / 4);
     const date = new Date(Date.UTC(2020, 0, 1) + Math.floor(random() * 5 * 365 * 86400) * 1000);
     const seed = `${profile.name}/${index}/${generation}/${i}`;
     const raw = buildMessage({

@@ -41,7 +41,7 @@ export class ByteBudget {
 }
 
 /** Bodies in memory across all accounts of the process, by default. */
-export const DEFAULT_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
+export const DEFAULT_BYTES_IN_FLIGHT = 8 * 1024 * 1024;
 
 /** The process-wide budget used when the caller gives none. */
 export const sharedByteBudget = new ByteBudget(DEFAULT_BYTES_IN_FLIGHT);

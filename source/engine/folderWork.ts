@@ -166,14 +166,23 @@ export async function planFolderWork(context: FolderContext, pair: FolderPair): 
   const record = await context.state.load(context.pairKey, pair.source.path);
   const quick = await planFromMark(context, pair, record);
   if (quick) return quick;
-  const sourceStatus = await source.select(pair.source.path, true);
-  const sourceMessages = await source.listMessages(sourceStatus.exists);
-  let destStatus: FolderStatus | undefined;
-  let destMessages: MessageSummary[] = [];
-  if (pair.destExists) {
-    destStatus = await destination.select(pair.destPath, options.dryRun);
-    destMessages = await destination.listMessages(destStatus.exists);
-  }
+  // Both sides are listed at once, each on its own connection.
+  const [sourceSide, destSide] = await Promise.all([
+    (async () => {
+      const status = await source.select(pair.source.path, true);
+      return { status, messages: await source.listMessages(status.exists) };
+    })(),
+    pair.destExists
+      ? (async () => {
+          const status = await destination.select(pair.destPath, options.dryRun);
+          return { status, messages: await destination.listMessages(status.exists) };
+        })()
+      : undefined,
+  ]);
+  const sourceStatus = sourceSide.status;
+  const sourceMessages = sourceSide.messages;
+  const destStatus: FolderStatus | undefined = destSide?.status;
+  const destMessages: MessageSummary[] = destSide?.messages ?? [];
   const recordValid = Boolean(
     record &&
       destStatus &&
@@ -195,8 +204,10 @@ export async function planFolderWork(context: FolderContext, pair: FolderPair): 
     flagPolicy,
   };
   const needed = identitiesNeeded(base);
-  const sourceIdentity = await identities(source, new Map(sourceMessages.map((m) => [m.uid, m])), needed.source);
-  const destinationIdentity = await identities(destination, new Map(destMessages.map((m) => [m.uid, m])), needed.destination);
+  const [sourceIdentity, destinationIdentity] = await Promise.all([
+    identities(source, new Map(sourceMessages.map((m) => [m.uid, m])), needed.source),
+    identities(destination, new Map(destMessages.map((m) => [m.uid, m])), needed.destination),
+  ]);
   const plan = planFolderMessages({ ...base, sourceIdentity, destinationIdentity });
   return {
     pair,
@@ -343,46 +354,8 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
   const { destination, source, report, state, pairKey } = context;
   const { pair, plan } = work;
   const sourcePath = pair.source.path;
-  if (!pair.destExists) {
-    try {
-      await destination.createFolder(pair.destPath, pair.source.subscribed);
-    } catch (error) {
-      if (!(error instanceof ImapError) || !/exist/i.test(error.message)) throw error;
-    }
-    pair.destExists = true;
-    pair.subscribe = false;
-    report.add('foldersCreated');
-  }
-  if (pair.subscribe) {
-    await destination.subscribe(pair.destPath);
-    pair.subscribe = false;
-  }
-  if (pair.source.noSelect || work.unchanged) return;
-  const errorsBefore = report.counters.errors;
-  // A pass that stops half way must not leave an old mark that could still match.
-  if (state.markSynced && work.recordValid) await state.markSynced(pairKey, sourcePath, undefined);
-
-  const destStatus = await destination.select(pair.destPath, false);
-  if (!work.recordValid) {
-    await state.reset(pairKey, sourcePath, {
-      sourceUidValidity: work.sourceStatus!.uidValidity,
-      destFolder: pair.destPath,
-      destUidValidity: destStatus.uidValidity,
-    });
-    work.recordValid = true;
-  }
-  await state.record(pairKey, sourcePath, plan.adopt);
-  await state.forget(pairKey, sourcePath, plan.forget);
-
-  for (const update of plan.flagUpdates) {
-    checkAbort(context.signal);
-    await destination.setFlags(update.destUids, update.flags);
-    report.add('flagsChanged', update.destUids.length);
-  }
-
-  const flagPolicy: FlagPolicy = { anyKeyword: destStatus.anyKeyword, permanentFlags: destStatus.permanentFlags };
-  const checkpoint = new Checkpoint(context, sourcePath);
   const budget = context.budget ?? sharedByteBudget;
+  const batches = pair.source.noSelect || work.unchanged ? [] : copyBatches(plan.copy, context.options.batchMessages, context.options.batchBytes);
   type Fetched = { bodies: Map<number, Buffer>; release: () => void };
   /** Takes the batch's share of the byte budget, then fetches its bodies in one FETCH. */
   const fetchBatch = async (batch: MessageSummary[]): Promise<Fetched> => {
@@ -395,7 +368,9 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
       throw error;
     }
   };
-  let next: Promise<Settled<Fetched>> | undefined;
+  // The source side starts at once, on its own connection, while the destination is made ready.
+  let next: Promise<Settled<Fetched>> | undefined =
+    batches.length > 0 ? settle(source.select(sourcePath, true).then(() => fetchBatch(batches[0]))) : undefined;
   /** Waits for the batch being fetched ahead and gives its memory back (on the way out). */
   const dropPrefetch = async () => {
     const pending = next;
@@ -403,10 +378,48 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
     const settled = pending ? await pending : undefined;
     if (settled?.ok) settled.value.release();
   };
+  let checkpoint: Checkpoint | undefined;
+  // An old mark cannot match once this pass touches the folder, even if it stops half way:
+  // HIGHESTMODSEQ only grows, on both sides, so it need not be dropped first.
+  const errorsBefore = report.counters.errors;
   try {
-    await source.select(sourcePath, true);
-    const batches = copyBatches(plan.copy, context.options.batchMessages, context.options.batchBytes);
-    next = batches.length > 0 ? settle(fetchBatch(batches[0])) : undefined;
+    if (!pair.destExists) {
+      try {
+        await destination.createFolder(pair.destPath, pair.source.subscribed);
+      } catch (error) {
+        if (!(error instanceof ImapError) || !/exist/i.test(error.message)) throw error;
+      }
+      pair.destExists = true;
+      pair.subscribe = false;
+      report.add('foldersCreated');
+    }
+    if (pair.subscribe) {
+      await destination.subscribe(pair.destPath);
+      pair.subscribe = false;
+    }
+    if (pair.source.noSelect || work.unchanged) return;
+
+    const destStatus = await destination.select(pair.destPath, false);
+    if (!work.recordValid) {
+      await state.reset(pairKey, sourcePath, {
+        sourceUidValidity: work.sourceStatus!.uidValidity,
+        destFolder: pair.destPath,
+        destUidValidity: destStatus.uidValidity,
+      });
+      work.recordValid = true;
+    }
+    await state.record(pairKey, sourcePath, plan.adopt);
+    await state.forget(pairKey, sourcePath, plan.forget);
+
+    for (const update of plan.flagUpdates) {
+      checkAbort(context.signal);
+      await destination.setFlags(update.destUids, update.flags);
+      report.add('flagsChanged', update.destUids.length);
+    }
+
+    const flagPolicy: FlagPolicy = { anyKeyword: destStatus.anyKeyword, permanentFlags: destStatus.permanentFlags };
+    const folderCheckpoint = new Checkpoint(context, sourcePath);
+    checkpoint = folderCheckpoint;
     for (let index = 0; index < batches.length; index++) {
       const fetched = await next!;
       // Fetch the next batch on the source while this one is appended on the destination.
@@ -424,7 +437,7 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
           items.push({ message, body });
         }
         fetched.value.bodies.clear();
-        await appendBatch(context, pair.destPath, sourcePath, items, flagPolicy, checkpoint);
+        await appendBatch(context, pair.destPath, sourcePath, items, flagPolicy, folderCheckpoint);
       } finally {
         fetched.value.release();
       }
@@ -432,7 +445,7 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
   } finally {
     await dropPrefetch();
     // On a retry the folder is planned anew: what was copied must be in the record by then.
-    await checkpoint.flush();
+    await checkpoint?.flush();
   }
 
   if (plan.deleteAbsent.length > 0 || plan.deleteDuplicates.length > 0) {

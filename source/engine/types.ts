@@ -103,7 +103,7 @@ export const DEFAULT_ACCOUNT_OPTIONS: Omit<AccountSyncOptions, 'mode' | 'dryRun'
   allowMassDelete: false,
   mapSpecialUse: true,
   batchMessages: 100,
-  batchBytes: 8 * 1024 * 1024,
+  batchBytes: 2 * 1024 * 1024,
   maxRetries: 5,
   retryBaseMs: 1000,
 };
