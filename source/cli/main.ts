@@ -3,6 +3,7 @@
 import yargs, { type Argv } from 'yargs';
 import { exitCodeOf, ExitCode, UsageError } from '../errors.ts';
 import { commands } from './commands/index.ts';
+import { openDashboard } from './commands/ui.ts';
 
 export interface GlobalOptions {
   'data-dir'?: string;
@@ -31,10 +32,8 @@ export function buildParser(args: string[]): Argv<GlobalOptions> {
       throw new UsageError(message ?? 'bad usage', [], { showHelp: true });
     }) as unknown as Argv<GlobalOptions>;
   for (const command of commands) parser = parser.command(command as never);
-  // With no command SPEC section 8 opens the dashboard; until it exists, show what there is.
-  parser = parser.command('$0', false, () => undefined, async () => {
-    process.stdout.write((await parser.getHelp()) + '\n\nThe dashboard is not built yet: use the commands above.\n');
-  }) as unknown as Argv<GlobalOptions>;
+  // With no command SPEC section 8 opens the dashboard.
+  parser = parser.command('$0', false, () => undefined, (argv) => openDashboard(argv as never)) as unknown as Argv<GlobalOptions>;
   return parser;
 }
 

@@ -1,14 +1,14 @@
 // The dashboard's root: a stack of screens, one key router (dialog > help > screen > global),
 // a hint bar, the `?` overlay, and quit (asking first while syncs run).
-import { Box, Text, useApp, useInput } from 'ink';
-import { useMemo, useRef, useState } from 'react';
+import { Box, Text, useApp, useInput, type Key } from 'ink';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type { DashboardBackend, SyncRecord, SyncSettings } from './backend.ts';
 import { HelpOverlay } from './components/HelpOverlay.tsx';
 import { HintBar } from './components/HintBar.tsx';
 import { errorMessage } from './format.ts';
 import { ForeignScreen, foreignKeys, type ForeignKind } from './foreign.tsx';
 import { globalKeys, helpOf, matches, type KeyHelp } from './keymap.ts';
-import { color, useTerminalSize } from './layout.ts';
+import { color, useTerminalSize, wordWrap } from './layout.ts';
 import { RouterProvider, type ConfirmRequest, type KeyHandler, type Router } from './router.tsx';
 import { AccountDetail, accountDetailKeys } from './screens/AccountDetail.tsx';
 import { SyncDetails, syncDetailsKeys } from './screens/SyncDetails.tsx';
@@ -77,7 +77,12 @@ export function App({ backend }: { backend: DashboardBackend }) {
     setDialog({ message: quitQuestion(running), dangerous: true, onYes: quitNow });
   };
 
-  useInput((input, key) => {
+  // One stable handler reading the latest state: Ink subscribes it once, and a key pressed
+  // right after a frame sees that frame's state (not the closure of an older render).
+  const latest = useRef({ dialog, help, quitting, foreignTop, requestQuit, pop });
+  latest.current = { dialog, help, quitting, foreignTop, requestQuit, pop };
+  const onKey = useCallback((input: string, key: Key) => {
+    const { dialog, help, quitting, foreignTop, requestQuit, pop } = latest.current;
     if (quitting) return;
     if (dialog) {
       if (matches('yes', input, key)) {
@@ -100,17 +105,18 @@ export function App({ backend }: { backend: DashboardBackend }) {
     if (matches('help', input, key)) setHelp(true);
     else if (matches('back', input, key)) pop();
     else if (matches('quit', input, key)) requestQuit();
-  });
+  }, []);
+  useInput(onKey);
 
   const height = Math.max(5, rows - 1);
   const dialogText = dialog ? `${dialog.message} y/N` : quitting;
-  const barLines = dialogText ? Math.max(1, Math.ceil(dialogText.length / Math.max(1, columns))) : 1;
-  const screenHeight = Math.max(3, height - barLines);
+  const barLines = dialogText ? wordWrap(dialogText, columns) : [];
+  const screenHeight = Math.max(3, height - Math.max(1, barLines.length));
   const screenKeys = foreignTop ? foreignKeys(top.kind) : hints;
-  const shownKeys = foreignTop ? [...screenKeys, { keys: 'Ctrl+C', description: 'quit' }] : [...screenKeys, ...globalKeys.filter((k) => stack.length > 1 || k.keys !== 'Esc')];
+  const pinnedKeys = foreignTop ? [{ keys: 'Ctrl+C', description: 'quit' }] : globalKeys.filter((k) => stack.length > 1 || k.keys !== 'Esc');
   const fullHelp = (): KeyHelp[] => {
     const own = top.kind === 'list' ? syncListKeys : top.kind === 'details' ? syncDetailsKeys : top.kind === 'account' ? accountDetailKeys : foreignKeys(top.kind);
-    return [...own, ...helpOf(['help', 'back', 'quit'], { quit: { keys: 'q Ctrl+C', description: 'quit (asks first while syncs run)' } })];
+    return [...own, ...helpOf(['help', 'back', 'quit'], { quit: { keys: 'q Ctrl+C', description: 'quit' } })];
   };
 
   const renderScreen = (screen: Screen, active: boolean) => {
@@ -165,11 +171,13 @@ export function App({ backend }: { backend: DashboardBackend }) {
         })}
         {help ? <HelpOverlay title={TITLES[top.kind]} keys={fullHelp()} width={columns} height={screenHeight} /> : null}
         {dialogText ? (
-          <Text bold wrap="wrap" color={dialog?.dangerous ? color('error') : color('warn')} inverse>
-            {dialogText}
-          </Text>
+          barLines.map((line, i) => (
+            <Text key={i} bold wrap="truncate" color={dialog?.dangerous ? color('error') : color('warn')} inverse>
+              {line.padEnd(columns)}
+            </Text>
+          ))
         ) : (
-          <HintBar keys={help ? helpOf(['back'], { back: { description: 'close help' } }) : shownKeys} width={columns} />
+          <HintBar keys={help ? helpOf(['back'], { back: { description: 'close help' } }) : screenKeys} pinned={help ? [] : pinnedKeys} width={columns} />
         )}
       </Box>
     </RouterProvider>

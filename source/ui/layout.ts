@@ -73,3 +73,25 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
   if (chars.length > width) return width === 1 ? '…' : chars.slice(0, width - 1).join('') + '…';
   return align === 'right' ? text.padStart(width) : text.padEnd(width);
 }
+
+/** Splits text into lines of at most `width` characters, at spaces where it can. */
+export function wordWrap(text: string, width: number, indent = ''): string[] {
+  const room = Math.max(8, width);
+  const lines: string[] = [];
+  let rest = [...text];
+  let prefix = '';
+  while (rest.length > 0) {
+    const space = room - prefix.length;
+    if (rest.length <= space) {
+      lines.push(prefix + rest.join(''));
+      break;
+    }
+    let cut = rest.lastIndexOf(' ', space);
+    if (cut < space / 2) cut = space;
+    lines.push(prefix + rest.slice(0, cut).join('').trimEnd());
+    rest = rest.slice(cut);
+    while (rest[0] === ' ') rest.shift();
+    prefix = indent.slice(0, Math.floor(room / 2));
+  }
+  return lines.length > 0 ? lines : [''];
+}

@@ -2,7 +2,7 @@
 // screens and dispatches each key to one layer, dialog > screen (text field inside) > global.
 // A screen registers its handler with useKeys(); the handler returns true when it used the key.
 import type { Key } from 'ink';
-import { createContext, useContext, useEffect, useRef, type ReactNode } from 'react';
+import { createContext, useContext, useLayoutEffect, useRef, type ReactNode } from 'react';
 import type { KeyHelp } from './keymap.ts';
 
 export type KeyHandler = (input: string, key: Key) => boolean;
@@ -36,12 +36,15 @@ export function useRouter(): Router {
   return router;
 }
 
-/** Register this screen's key handler while `isActive`. */
+/**
+ * Register this screen's key handler while `isActive`. A layout effect: the handler changes
+ * in the same commit as the frame, so a key pressed after a frame goes to the screen it shows.
+ */
 export function useKeys(handler: KeyHandler, isActive: boolean): void {
   const { screen } = useRouter();
   const latest = useRef(handler);
   latest.current = handler;
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!isActive) return;
     const dispatch: KeyHandler = (input, key) => latest.current(input, key);
     screen.current = dispatch;
@@ -57,7 +60,7 @@ export function useHints(keys: KeyHelp[], isActive: boolean): void {
   const signature = keys.map((k) => `${k.keys}\u0000${k.description}`).join('\u0001');
   const latest = useRef(keys);
   latest.current = keys;
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (isActive) setHints(latest.current);
   }, [isActive, signature, setHints]);
 }

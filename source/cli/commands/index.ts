@@ -5,5 +5,6 @@ import { destinationCommand } from './destination.ts';
 import { smtpCommand } from './smtp.ts';
 import { syncCommand } from './sync.ts';
 import { runDaemonCommand } from './run.ts';
+import { uiCommand } from './ui.ts';
 
-export const commands: CommandModule<any, any>[] = [destinationCommand, accountsCommand, smtpCommand, syncCommand, runDaemonCommand];
+export const commands: CommandModule<any, any>[] = [destinationCommand, accountsCommand, smtpCommand, syncCommand, runDaemonCommand, uiCommand];

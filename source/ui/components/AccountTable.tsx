@@ -1,4 +1,5 @@
 // The per-account table of a run (SPEC D6): the seed's columns, live, sortable, windowed.
+import type { ReactNode } from 'react';
 import type { AccountRunRecord } from '../backend.ts';
 import type { SortField, SortKey } from '../accounts.ts';
 import { formatShortTime } from '../format.ts';
@@ -49,9 +50,10 @@ export interface AccountTableProps {
   width: number;
   height: number;
   focused: boolean;
+  title?: ReactNode;
 }
 
-export function AccountTable({ records, selected, sort, width, height, focused }: AccountTableProps) {
+export function AccountTable({ records, selected, sort, width, height, focused, title }: AccountTableProps) {
   const columns = accountColumns(width);
   const sortColumn = columns.findIndex((c) => c.field === sort.field);
   return (
@@ -63,6 +65,7 @@ export function AccountTable({ records, selected, sort, width, height, focused }
       focused={focused}
       sort={sortColumn >= 0 ? { column: sortColumn, descending: sort.descending } : undefined}
       empty="As accounts begin to sync, they will show up here."
+      title={title}
     />
   );
 }

@@ -2,24 +2,16 @@
 // `height` lines, pinned to the end unless scrolled up.
 import { Box, Text, type Key } from 'ink';
 import { matches } from '../keymap.ts';
-import { color } from '../layout.ts';
+import { color, wordWrap } from '../layout.ts';
 
 export interface LogLineView {
   text: string;
   tone?: 'error';
 }
 
-/** Splits each line into pieces of at most `width` characters. */
+/** Wraps each line to `width` at spaces where it can; continuation lines are indented. */
 export function wrapLines(lines: LogLineView[], width: number, indent = 20): LogLineView[] {
-  const out: LogLineView[] = [];
-  const room = Math.max(10, width);
-  for (const line of lines) {
-    const chars = [...line.text];
-    out.push({ ...line, text: chars.slice(0, room).join('') });
-    const pad = Math.min(indent, Math.floor(room / 2));
-    for (let i = room; i < chars.length; i += room - pad) out.push({ ...line, text: ' '.repeat(pad) + chars.slice(i, i + room - pad).join('') });
-  }
-  return out;
+  return lines.flatMap((line) => wordWrap(line.text, width, ' '.repeat(indent)).map((text) => ({ ...line, text })));
 }
 
 /** 'end' follows new lines; a number is the first line shown. */

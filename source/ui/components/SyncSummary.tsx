@@ -36,7 +36,7 @@ export function SyncSummary({ sync, run, progress, throughput, running, now, wid
   const runningMs = started ? (ended ? Date.parse(ended) : running ? now : Date.parse(started)) - Date.parse(started) : undefined;
   const rate = running
     ? throughput
-      ? `${formatRate(throughput.messagesPerSecond)} msg/s  ${formatBytes(throughput.bytesPerSecond)}/s  ETA ${throughput.etaMs === undefined ? '-' : formatDuration(throughput.etaMs)}`
+      ? `${formatRate(throughput.messagesPerSecond)} msg/s ${formatBytes(throughput.bytesPerSecond)}/s ETA ${throughput.etaMs === undefined ? '-' : formatDuration(throughput.etaMs)}`
       : 'measuring…'
     : '-';
   const left: Field[] = [

@@ -1,7 +1,7 @@
 // A small windowed table: fixed column widths, one line per row, a selected row kept in
 // view, rows keyed by id. For live and long tables (ink-table re-measures every render).
 import { Box, Text, type Key } from 'ink';
-import { useRef } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { matches } from '../keymap.ts';
 import { color, fit, type Tone } from '../layout.ts';
 
@@ -33,6 +33,8 @@ export interface TableProps {
   /** Header cell to mark with ▲/▼. */
   sort?: { column: number; descending: boolean };
   empty?: string;
+  /** A line above the header; the scroll position shows at its right. */
+  title?: ReactNode;
 }
 
 const SEPARATOR = ' ';
@@ -40,7 +42,7 @@ const SEPARATOR = ' ';
 /** Sum of widths plus separators plus the 2-column selection marker. */
 export const tableWidth = (columns: Column[]) => columns.reduce((sum, c) => sum + c.width, 0) + (columns.length - 1) * SEPARATOR.length + 2;
 
-export function Table({ columns, rows, selected, height, focused = true, sort, empty = 'Nothing here yet.' }: TableProps) {
+export function Table({ columns, rows, selected, height, focused = true, sort, empty = 'Nothing here yet.', title }: TableProps) {
   const offset = useRef(0);
   const visible = Math.max(1, height);
   if (selected >= 0) {
@@ -55,12 +57,20 @@ export function Table({ columns, rows, selected, height, focused = true, sort, e
       return fit(column.title + mark, column.width, column.align);
     })
     .join(SEPARATOR);
-  const more = rows.length > visible ? ` ${offset.current + 1}-${offset.current + shown.length}/${rows.length}` : '';
+  const more = rows.length > visible ? ` ${offset.current + 1}-${offset.current + shown.length} of ${rows.length}` : '';
   return (
-    <Box flexDirection="column" height={visible + 1}>
+    <Box flexDirection="column" height={visible + 1 + (title === undefined ? 0 : 1)}>
+      {title === undefined ? null : (
+        <Box flexDirection="row" width={tableWidth(columns)}>
+          <Box flexGrow={1} flexShrink={1}>
+            <Text wrap="truncate">{title}</Text>
+          </Box>
+          <Text color={color('muted')}>{more}</Text>
+        </Box>
+      )}
       <Text bold wrap="truncate">
         {'  ' + header}
-        <Text color={color('muted')}>{more}</Text>
+        {title === undefined ? <Text color={color('muted')}>{more}</Text> : null}
       </Text>
       {rows.length === 0 ? (
         <Text color={color('muted')} wrap="truncate">

@@ -205,8 +205,15 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
             {run ? `of the run started ${formatTime(run.startedAt)}` : 'no run yet'}
             <Text color={color('muted')}>{runs.length > 1 ? `  (run ${runs.length - runIndex} of ${runs.length}; [ ] other runs)` : ''}</Text>
           </Text>
-          <ProgressLine {...progress} width={width} />
-          <AccountTable records={records} selected={selection.index} sort={sort} width={width} height={tableRows} focused />
+          <AccountTable
+            records={records}
+            selected={selection.index}
+            sort={sort}
+            width={width}
+            height={tableRows}
+            focused
+            title={<ProgressLine {...progress} width={width - 14} />}
+          />
         </>
       ) : null}
     </Box>

@@ -13,6 +13,7 @@ import { useHints, useKeys } from '../router.tsx';
 
 export const syncListCommands: Command[] = ['open', 'newSync', 'recreate', 'filter', 'directory', 'settings', 'up', 'down', 'pageUp', 'pageDown', 'top', 'bottom'];
 export const syncListKeys = helpOf(syncListCommands);
+const hints = helpOf(['open', 'newSync', 'recreate', 'filter', 'directory', 'settings']);
 
 export interface SyncListProps {
   backend: DashboardBackend;
@@ -82,10 +83,10 @@ export function SyncList({ backend, isActive, width, height, onOpen, onNew, onRe
   const selection = useSelection(rows.map((r) => r.sync.id));
   const selectedRow = rows[selection.index];
   const { columns, wide } = columnsFor(width);
-  // Title, status line, filter line, table header.
+  // Title, status line, table title (filter), table header.
   const tableRows = Math.max(1, height - 4);
 
-  useHints(editing ? [{ keys: 'Enter', description: 'keep filter' }, { keys: 'Esc', description: 'clear filter' }] : syncListKeys, isActive);
+  useHints(editing ? [{ keys: 'Enter', description: 'keep filter' }, { keys: 'Esc', description: 'clear filter' }] : hints, isActive);
 
   useKeys((input, key) => {
     if (editing) {
@@ -126,23 +127,21 @@ export function SyncList({ backend, isActive, width, height, onOpen, onNew, onRe
         </Text>
       </Text>
       <StatusLine notice={loaded.error ? { text: loaded.error, kind: 'error' } : undefined} />
-      {editing || filter ? (
-        editing ? (
-          <TextField label="Filter:" value={filter} hint={`${rows.length} of ${all.length}`} width={width} />
-        ) : (
-          <Text wrap="truncate" color={color('muted')}>{`Filter: ${filter}  (${rows.length} of ${all.length}; / edit, Esc clear)`}</Text>
-        )
-      ) : (
-        <Text wrap="truncate" color={color('muted')}>
-          {loaded.data && all.length === 0 ? 'No syncs yet: press n to create one.' : ' '}
-        </Text>
-      )}
       <Table
         columns={columns}
         rows={rows.map((row) => rowOf(row, wide))}
         selected={selection.index}
         height={tableRows}
-        empty={loaded.data ? (filter ? 'No sync matches the filter.' : 'No syncs yet.') : 'Loading…'}
+        empty={loaded.data ? (filter ? 'No sync matches the filter.' : 'No syncs yet: press n to create one.') : 'Loading…'}
+        title={
+          editing ? (
+            <TextField label="Filter:" value={filter} hint={`${rows.length} of ${all.length}`} width={width - 12} />
+          ) : filter ? (
+            <Text color={color('muted')}>{`Filter: ${filter}  (${rows.length} of ${all.length}; / edit, Esc clear)`}</Text>
+          ) : (
+            ''
+          )
+        }
       />
     </Box>
   );

@@ -1,0 +1,68 @@
+// `imap-migrate ui` (and no command at all): the dashboard. Holds the data dir like `run`,
+// keeps the scheduler going while it is open (SPEC S1), and on quit pauses running syncs at
+// a safe point so that the next start continues them.
+import type { CommandModule } from 'yargs';
+import { UsageError } from '../../errors.ts';
+import { withStore } from '../context.ts';
+import type { GlobalOptions } from '../main.ts';
+
+type Args = GlobalOptions & { _: (string | number)[] };
+
+/** Frames per second: enough for live counters, little enough to not flicker over SSH. */
+export const MAX_FPS = 12;
+
+export async function openDashboard(argv: Args): Promise<void> {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    throw new UsageError('the dashboard needs a terminal; without one use the commands (imap-migrate --help)');
+  }
+  await withStore(argv, { write: true }, async (store) => {
+    const [{ createElement }, { render }, { App }, { createDashboardBackend }, { createSyncManager, createNotifier, osUser }] = await Promise.all([
+      import('react'),
+      import('ink'),
+      import('../../ui/App.tsx'),
+      import('../dashboardBackend.ts'),
+      import('../engine.ts'),
+    ]);
+    const manager = createSyncManager(store, createNotifier(store));
+    await manager.recoverInterrupted();
+    const backend = createDashboardBackend(store, manager, osUser());
+
+    // The scheduler: due and looping syncs start while the dashboard is open.
+    let open = true;
+    let wake: (() => void) | undefined;
+    const scheduler = (async () => {
+      while (open) {
+        // A sync that cannot start is recorded in its history by the manager; nothing to print here.
+        await manager.tick().catch(() => undefined);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 1000).unref();
+        });
+      }
+    })();
+
+    const instance = render(createElement(App, { backend }), { maxFps: MAX_FPS, exitOnCtrlC: false, patchConsole: false });
+    // The SSH session dropped or someone asked the process to end: pause at a safe point, then leave.
+    const onSignal = () => {
+      void manager.shutdown().finally(() => instance.unmount());
+    };
+    const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
+    for (const signal of signals) process.on(signal, onSignal);
+    try {
+      await instance.waitUntilExit();
+    } finally {
+      for (const signal of signals) process.off(signal, onSignal);
+      open = false;
+      wake?.();
+      await scheduler;
+      // Quit already paused everything; this covers an exit by any other path.
+      await manager.shutdown();
+    }
+  });
+}
+
+export const uiCommand: CommandModule<GlobalOptions, Args> = {
+  command: 'ui',
+  describe: 'Open the dashboard (the default when no command is given)',
+  handler: (argv) => openDashboard(argv),
+};

@@ -1,0 +1,129 @@
+// The shell: screen stack, Esc back, `?` help, quit (asking first while syncs run), the
+// hint bar, and a layout that fits 80x24.
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import { App, quitQuestion, settingsOf } from '../../source/ui/App.tsx';
+import type { LiveRun } from '../../source/ui/backend.ts';
+import { createFakeBackend } from './fakeBackend.ts';
+import { cleanup, linesOf, press, renderSized, waitForFrame, waitUntil, write } from './support.ts';
+
+afterEach(cleanup);
+
+const liveRun = (backend: ReturnType<typeof createFakeBackend>): LiveRun => ({
+  syncId: 'sync0002ccccdddd',
+  run: backend.runs[1]!,
+  threads: 2,
+  accounts: backend.accountRunsByRun.get('run0002')!,
+});
+
+test('the list opens details, details open an account, Esc goes back one screen at a time', async () => {
+  const app = renderSized(<App backend={createFakeBackend()} />);
+  await waitForFrame(app.lastFrame, 'SyncAll');
+  await press(app, 'open');
+  await waitForFrame(app.lastFrame, 'Date Created');
+  await press(app, 'open');
+  await waitForFrame(app.lastFrame, 'Error Log');
+  await press(app, 'back');
+  await waitForFrame(app.lastFrame, 'Date Created');
+  await press(app, 'back');
+  const list = await waitForFrame(app.lastFrame, 'SyncAll');
+  // The selection survived the trip (the list stayed mounted under the stack).
+  assert.match(list, /› 11-30 09:00/);
+  app.unmount();
+});
+
+test('? shows every key of the screen grouped by category; Esc closes it', async () => {
+  const app = renderSized(<App backend={createFakeBackend()} />, { columns: 100, rows: 40 });
+  await waitForFrame(app.lastFrame, 'SyncAll');
+  await press(app, 'help');
+  const help = await waitForFrame(app.lastFrame, 'Help: Syncs');
+  for (const text of ['Actions', 'Move', 'General', 'new sync', 'recreate', 'filter', 'PgDn', 'quit']) assert.ok(help.includes(text), `${text} in\n${help}`);
+  await press(app, 'back');
+  await waitForFrame(app.lastFrame, (f) => f.includes('IMAP Syncs') && !f.includes('Help:'));
+  app.unmount();
+});
+
+test('the hint bar shows the keys of the current screen, from the keymap', async () => {
+  const app = renderSized(<App backend={createFakeBackend()} />);
+  const list = await waitForFrame(app.lastFrame, (f) => f.includes('SyncAll') && f.includes('n new sync'));
+  assert.ok(linesOf(list).at(-1)!.includes('? help'));
+  await press(app, 'open');
+  // The Running sync: pause and stop act, start does not.
+  const details = await waitForFrame(app.lastFrame, 'p pause');
+  assert.ok(!linesOf(details).at(-1)!.includes('s start'));
+  app.unmount();
+});
+
+test('q with nothing running pauses nothing, shuts the backend down and exits', async () => {
+  const backend = createFakeBackend();
+  const app = renderSized(<App backend={backend} />);
+  await waitForFrame(app.lastFrame, 'SyncAll');
+  await press(app, 'quit');
+  await app.waitUntilExit();
+  assert.deepEqual(backend.calls, ['shutdown']);
+});
+
+test('q while a sync runs asks first (No is the default); y pauses at a safe point and exits', async () => {
+  const backend = createFakeBackend();
+  backend.liveRuns = () => [liveRun(backend)];
+  const app = renderSized(<App backend={backend} />);
+  await waitForFrame(app.lastFrame, 'SyncAll');
+  await press(app, 'quit');
+  await waitForFrame(app.lastFrame, (f) => f.replace(/\s+/g, ' ').includes(quitQuestion(1)));
+  await write(app, '\r'); // Enter: the default, No
+  await waitForFrame(app.lastFrame, (f) => !f.includes('Quit?') && f.includes('n new sync'));
+  assert.deepEqual(backend.calls, []);
+  await write(app, '\u0003'); // Ctrl+C asks too
+  await waitForFrame(app.lastFrame, 'Quit? y/N');
+  await press(app, 'yes');
+  await app.waitUntilExit();
+  assert.deepEqual(backend.calls, ['shutdown']);
+  assert.equal(quitQuestion(2), '2 syncs are running: they will pause at a safe point and continue at the next start. Quit?');
+});
+
+test('at 80x24 every screen fits: rows - 1 lines, no line wider than 80', async () => {
+  const app = renderSized(<App backend={createFakeBackend()} />, { columns: 80, rows: 24 });
+  const fits = (frame: string) => {
+    const lines = linesOf(frame);
+    assert.ok(lines.length <= 23, `${lines.length} lines:\n${frame}`);
+    for (const line of lines) assert.ok([...line].length <= 80, `too wide (${[...line].length}): ${line}`);
+  };
+  fits(await waitForFrame(app.lastFrame, 'SyncAll'));
+  await press(app, 'open');
+  fits(await waitForFrame(app.lastFrame, 'ann@example.com'));
+  await press(app, 'help');
+  fits(await waitForFrame(app.lastFrame, 'Help:'));
+  await press(app, 'back');
+  await waitForFrame(app.lastFrame, (f) => !f.includes('Help:'));
+  await press(app, 'open');
+  fits(await waitForFrame(app.lastFrame, 'Download Log'));
+  app.resize(60, 20);
+  fits(await waitForFrame(app.lastFrame, (f) => linesOf(f).length <= 19));
+  app.unmount();
+});
+
+test('n, a and S open the other screens, where Ctrl+C still quits', async () => {
+  for (const command of ['newSync', 'directory', 'settings'] as const) {
+    const backend = createFakeBackend();
+    const app = renderSized(<App backend={backend} />, { columns: 100, rows: 40 });
+    await waitForFrame(app.lastFrame, 'SyncAll');
+    await press(app, command);
+    await waitForFrame(app.lastFrame, (f) => !f.includes('IMAP Syncs') && f.includes('Ctrl+C quit'));
+    await write(app, '\u0003');
+    await app.waitUntilExit();
+    assert.deepEqual(backend.calls, ['shutdown'], command);
+  }
+});
+
+test('r opens the wizard pre-filled with the selected sync (its settings, not its record)', async () => {
+  const backend = createFakeBackend();
+  backend.syncs[1]!.source.host = 'old-mail.recreate.example';
+  const app = renderSized(<App backend={backend} />, { columns: 120, rows: 40 });
+  await waitForFrame(app.lastFrame, 'SyncAll');
+  await press(app, 'recreate');
+  await waitForFrame(app.lastFrame, (f) => !f.includes('IMAP Syncs') && f.includes('old-mail.recreate.example'));
+  app.unmount();
+  const settings = settingsOf(backend.syncs[1]!);
+  assert.equal('id' in settings || 'status' in settings || 'createdAt' in settings, false);
+  assert.equal(settings.source.host, 'old-mail.recreate.example');
+});
