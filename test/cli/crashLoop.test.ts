@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startDovecot, type Dovecot } from '../helpers/dovecot.ts';
 import { compareMailboxes, makeMessage, readMailbox, seedMailbox } from '../helpers/mail.ts';
-import { BIN, cleanEnv, ROOT, run, tempDir } from './support.ts';
+import { BIN, cleanEnv, ROOT, run, runBegun, runIds, tempDir } from './support.ts';
 
 const KILLS = 12;
 const user = { name: 'crash@example.com', password: 'crash-pass' };
@@ -24,14 +24,6 @@ function random(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function runLines(dataDir: string): number {
-  try {
-    return fs.readFileSync(path.join(dataDir, 'runs.db'), 'utf8').split('\n').length;
-  } catch {
-    return 0;
-  }
 }
 
 before(async () => {
@@ -69,11 +61,11 @@ test(`sync run survives ${KILLS} SIGKILLs at random moments: no loss, no duplica
   for (let kill = 0; kill < KILLS; kill++) {
     const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, 'sync', 'run', id], { cwd: ROOT, env: cleanEnv(), stdio: 'ignore' });
     let done = false;
+    const before = runIds(dataDir, id);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))).finally(() => (done = true));
-    // Wait for the run to begin (a new line in runs.db), then kill anywhere in the next 1.2 s:
+    // Wait for the run to begin (a new run in runs.db), then kill anywhere in the next 1.2 s:
     // planning, copying, checkpointing, or writing the datastore.
-    const runsBefore = runLines(dataDir);
-    while (!done && runLines(dataDir) === runsBefore) await new Promise((resolve) => setTimeout(resolve, 20));
+    await runBegun(dataDir, id, before, () => done);
     const timer = setTimeout(() => child.kill('SIGKILL'), Math.floor(next() * 1200));
     const code = await exited;
     clearTimeout(timer);

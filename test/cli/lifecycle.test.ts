@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startDovecot, type Dovecot } from '../helpers/dovecot.ts';
 import { compareMailboxes, connectAs, makeMessage, readMailbox, seedMailbox } from '../helpers/mail.ts';
-import { BIN, cleanEnv, ROOT, run, tempDir } from './support.ts';
+import { BIN, cleanEnv, ROOT, run, runBegun, runIds, tempDir } from './support.ts';
 
 const small = { name: 'small@example.com', password: 'small-pass' };
 const big = { name: 'big@example.com', password: 'big-pass' };
@@ -20,7 +20,7 @@ before(async () => {
   [source, destination] = await Promise.all([startDovecot({ users: [small, big] }), startDovecot({ users: [small, big] })]);
   await seedMailbox(source, small.name, [{ path: 'INBOX', messages: Array.from({ length: 10 }, (_, i) => ({ raw: makeMessage({ subject: `s${i}` }) })) }]);
   await seedMailbox(source, big.name, [
-    { path: 'INBOX', messages: Array.from({ length: 800 }, (_, i) => ({ raw: makeMessage({ subject: `b${i}`, sizeBytes: 30_000 }) })) },
+    { path: 'INBOX', messages: Array.from({ length: 2000 }, (_, i) => ({ raw: makeMessage({ subject: `b${i}`, sizeBytes: 30_000 }) })) },
   ]);
   dataDir = path.join(tempDir(), 'data');
   assert.equal((await run(['destination', 'set', '--host', '127.0.0.1', '--port', String(destination.port), '--tls', 'none'], { dataDir })).code, 0);
@@ -113,12 +113,17 @@ test('the scheduler starts a sync at its start time and loops until the end date
 
 test('sync run killed with SIGKILL: Interrupted, then completes with nothing lost or duplicated', async () => {
   const id = await create(['--mode', 'new', '--group', 'specific', '--accounts', big.name, '--start', 'manual']);
+  const before = runIds(dataDir, id);
   const first = startProcess(['sync', 'run', id]);
-  await waitUntil('some messages copied', async () => ((await messagesOn(destination, big)) > 100 ? true : undefined));
+  let ended = false;
+  void first.exited.then(() => (ended = true));
+  // Kill shortly after the run has begun: in the middle of planning or copying.
+  await runBegun(dataDir, id, before, () => ended);
+  await new Promise((resolve) => setTimeout(resolve, 400));
   first.child.kill('SIGKILL');
   await first.exited;
   const copiedBeforeKill = await messagesOn(destination, big);
-  assert.ok(copiedBeforeKill < 800, `killed in the middle (${copiedBeforeKill} copied)`);
+  assert.ok(copiedBeforeKill < 2000, `killed in the middle (${copiedBeforeKill} copied)`);
 
   const second = await run(['sync', 'run', id, '--json'], { dataDir });
   assert.equal(second.code, 0, second.stderr);

@@ -45,3 +45,28 @@ export function firstLine(text: string): string {
 export function hasStack(text: string): boolean {
   return /\n\s+at /.test(text) || text.includes('    at ');
 }
+
+/** The ids of a sync's runs as the data dir holds them now (for tests that kill a run once it began). */
+export function runIds(dataDir: string, syncId: string): Set<string> {
+  const ids = new Set<string>();
+  let text = '';
+  try {
+    text = fs.readFileSync(path.join(dataDir, 'runs.db'), 'utf8');
+  } catch {
+    return ids;
+  }
+  for (const line of text.split('\n')) {
+    try {
+      const doc = JSON.parse(line) as { _id?: string; syncId?: string };
+      if (doc.syncId === syncId && doc._id) ids.add(doc._id);
+    } catch {
+      // a line being written
+    }
+  }
+  return ids;
+}
+
+/** Resolves once the sync has a run it did not have in `before`, or the process ended. */
+export async function runBegun(dataDir: string, syncId: string, before: Set<string>, ended: () => boolean): Promise<void> {
+  while (!ended() && [...runIds(dataDir, syncId)].every((id) => before.has(id))) await new Promise((resolve) => setTimeout(resolve, 20));
+}
