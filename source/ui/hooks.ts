@@ -28,7 +28,7 @@ export function useLoad<T>(load: () => Promise<T>, options: LoadOptions<T>): Loa
   const [error, setError] = useState<string | undefined>(undefined);
   const latest = useRef({ load, options, data });
   latest.current = { load, options, data };
-  const state = useRef({ running: false, again: false, mounted: true });
+  const state = useRef({ running: false, again: false, mounted: true, loadedAt: 0 });
 
   const refresh = useCallback(() => {
     const s = state.current;
@@ -37,6 +37,7 @@ export function useLoad<T>(load: () => Promise<T>, options: LoadOptions<T>): Loa
       return;
     }
     s.running = true;
+    s.loadedAt = Date.now();
     latest.current
       .load()
       .then(
@@ -68,18 +69,14 @@ export function useLoad<T>(load: () => Promise<T>, options: LoadOptions<T>): Loa
     if (options.active || latest.current.data === undefined) refresh();
   }, [options.active, refresh, ...(options.deps ?? [])]);
 
-  // Timer.
+  // Timer: a short tick that reloads once the interval for the latest data has passed, so a
+  // change of pace (a sync starts running) takes effect at once.
   useEffect(() => {
     if (!options.active) return;
-    let timer: NodeJS.Timeout;
-    const schedule = () => {
-      timer = setTimeout(() => {
-        refresh();
-        schedule();
-      }, latest.current.options.interval(latest.current.data));
-    };
-    schedule();
-    return () => clearTimeout(timer);
+    const timer = setInterval(() => {
+      if (Date.now() - state.current.loadedAt >= latest.current.options.interval(latest.current.data)) refresh();
+    }, 100);
+    return () => clearInterval(timer);
   }, [options.active, refresh]);
 
   // Backend events, at most every 200 ms.

@@ -8,7 +8,7 @@ const GAP = 2;
 const lengthOf = (k: KeyHelp) => [...`${k.keys} ${k.description}`].length;
 
 export function fitHints(keys: KeyHelp[], pinned: KeyHelp[], width: number): KeyHelp[] {
-  let room = width - pinned.reduce((sum, k) => sum + lengthOf(k) + GAP, 0);
+  let room = width + GAP - pinned.reduce((sum, k) => sum + lengthOf(k) + GAP, 0);
   const shown: KeyHelp[] = [];
   for (const key of keys) {
     if (lengthOf(key) + GAP > room) break;
