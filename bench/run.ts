@@ -407,6 +407,8 @@ interface Row {
   peakRssMb: number;
   /** imap-migrate: the whole process; mbsync: the largest of its processes (each is one account). */
   roundTrips?: number;
+  /** 1-minute load average of the machine when the scenario started (others' work shows here). */
+  loadAverage: number;
   check: 'ok' | string;
   differences: number;
 }
@@ -436,28 +438,42 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [];
   let failed = false;
-  for (const tool of args.tools) {
-    for (const threads of args.threads) {
-      const source = await startDovecot({ users, separator: SOURCE_SEPARATOR });
-      const destination = await startDovecot({ users, separator: DEST_SEPARATOR });
-      await copyTree(pristine, path.join(source.dir, 'home'));
-      let proxies: DelayProxy[] = [];
-      const sourcePort = { port: source.port };
-      const destPort = { port: destination.port };
-      if (args.delayMs > 0) {
-        proxies = [await startDelayProxy(source.port, args.delayMs), await startDelayProxy(destination.port, args.delayMs)];
-        sourcePort.port = proxies[0].port;
-        destPort.port = proxies[1].port;
+  // Per thread count, every tool gets its own pair of servers; the tools then take turns
+  // scenario by scenario, so that they run under the same conditions (on a shared machine the
+  // load changes from minute to minute).
+  for (const threads of args.threads) {
+    interface Setup {
+      tool: Tool;
+      source: Dovecot;
+      destination: Dovecot;
+      proxies: DelayProxy[];
+      runner: ToolRunner;
+    }
+    const setups: Setup[] = [];
+    try {
+      for (const tool of args.tools) {
+        const source = await startDovecot({ users, separator: SOURCE_SEPARATOR });
+        const destination = await startDovecot({ users, separator: DEST_SEPARATOR });
+        const setup: Setup = { tool, source, destination, proxies: [], runner: undefined as unknown as ToolRunner };
+        setups.push(setup);
+        await copyTree(pristine, path.join(source.dir, 'home'));
+        const sourcePort = { port: source.port };
+        const destPort = { port: destination.port };
+        if (args.delayMs > 0) {
+          setup.proxies = [await startDelayProxy(source.port, args.delayMs), await startDelayProxy(destination.port, args.delayMs)];
+          sourcePort.port = setup.proxies[0].port;
+          destPort.port = setup.proxies[1].port;
+        }
+        const dir = path.join(work, `${tool}-${threads}`);
+        await fsp.mkdir(path.join(dir, 'data'), { recursive: true });
+        setup.runner =
+          tool === 'imap-migrate'
+            ? new ImapMigrate(path.join(dir, 'data'), sourcePort, destPort, users, threads, args.nodeOptions)
+            : new Mbsync(dir, sourcePort, destPort, users);
+        await setup.runner.prepare();
       }
-      const dir = path.join(work, `${tool}-${threads}`);
-      await fsp.mkdir(path.join(dir, 'data'), { recursive: true });
-      const runner: ToolRunner =
-        tool === 'imap-migrate'
-          ? new ImapMigrate(path.join(dir, 'data'), sourcePort, destPort, users, threads, args.nodeOptions)
-          : new Mbsync(dir, sourcePort, destPort, users);
-      await runner.prepare();
-      try {
-        for (const scenario of args.scenarios) {
+      for (const scenario of args.scenarios) {
+        for (const { tool, source, destination, proxies, runner } of setups) {
           let moved = { messages: corpus.messages, bytes: corpus.bytes };
           if (scenario === 'S3') {
             const change = await mutateSource(source, profile);
@@ -466,8 +482,9 @@ async function main(): Promise<void> {
           if (scenario === 'S2') moved = { messages: corpus.messages, bytes: 0 };
           for (const proxy of proxies) proxy.reset();
           log(`${tool} ${threads} thread(s) ${scenario} ...`);
+          const loadBefore = os.loadavg()[0];
           const result = await runner.run(threads);
-          const roundTrips = proxies.length ? proxies.reduce((s, p) => s + p.roundTrips, 0) : undefined;
+          const roundTrips = proxies.length ? proxies.reduce((sum, p) => sum + p.roundTrips, 0) : undefined;
           const diffs = await verify(source, destination, profile);
           const strict = tool === 'imap-migrate';
           if (diffs.length && strict) failed = true;
@@ -485,19 +502,22 @@ async function main(): Promise<void> {
             megabytesPerSecond: Number((moved.bytes / 1e6 / (result.wallMs / 1000)).toFixed(1)),
             peakRssMb: Math.round(result.peakRssKb / 1024),
             roundTrips,
+            loadAverage: Number(loadBefore.toFixed(1)),
             check: diffs.length === 0 ? 'ok' : `${diffs.length} differences`,
             differences: diffs.length,
           };
           rows.push(row);
           log(
             `${tool} ${threads}t ${scenario}: ${(row.wallMs / 1000).toFixed(2)} s${row.engineMs !== undefined ? ` (accounts ${(row.engineMs / 1000).toFixed(2)} s)` : ''}, ${row.messagesPerSecond} msg/s, ${row.megabytesPerSecond} MB/s, ` +
-              `peak RSS ${row.peakRssMb} MB${roundTrips !== undefined ? `, ${roundTrips} round trips` : ''}, check ${row.check}`,
+              `peak RSS ${row.peakRssMb} MB${roundTrips !== undefined ? `, ${roundTrips} round trips` : ''}, load ${row.loadAverage}, check ${row.check}`,
           );
-          for (const line of diffs.slice(0, strict ? 20 : 5)) log(`  ${line}`);
+          for (const line of diffs.slice(0, strict ? 20 : 3)) log(`  ${line}`);
         }
-      } finally {
-        for (const proxy of proxies) await proxy.close();
-        await Promise.all([source.stop(), destination.stop()]);
+      }
+    } finally {
+      for (const setup of setups) {
+        for (const proxy of setup.proxies) await proxy.close();
+        await Promise.all([setup.source.stop(), setup.destination.stop()]);
       }
     }
   }
