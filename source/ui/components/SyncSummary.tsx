@@ -33,7 +33,8 @@ function loopText(sync: SyncRecord): string {
 export function SyncSummary({ sync, run, progress, throughput, running, now, width }: SummaryProps) {
   const started = run?.startedAt;
   const ended = run?.completedAt;
-  const runningMs = started ? (ended ? Date.parse(ended) : running ? now : Date.parse(started)) - Date.parse(started) : undefined;
+  // Known while it runs and once it has ended; a paused or interrupted run has no end time.
+  const runningMs = started && (ended || running) ? (ended ? Date.parse(ended) : now) - Date.parse(started) : undefined;
   const rate = running
     ? throughput
       ? `${formatRate(throughput.messagesPerSecond)} msg/s ${formatBytes(throughput.bytesPerSecond)}/s ETA ${throughput.etaMs === undefined ? '-' : formatDuration(throughput.etaMs)}`

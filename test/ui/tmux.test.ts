@@ -1,0 +1,119 @@
+// End to end: the real program in a real terminal (tmux) against two real Dovecots. The sync
+// is set up with the CLI; the dashboard starts it, quits while it runs (asking first), picks
+// it up again at the next start, pauses, restarts, shows it complete and an account's logs.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { startDovecot, type Dovecot } from '../helpers/dovecot.ts';
+import { makeMessage, seedMailbox } from '../helpers/mail.ts';
+import { BIN, cleanEnv, ROOT, run, tempDir } from '../cli/support.ts';
+
+const big = { name: 'big@example.com', password: 'big-pass' };
+const small = { name: 'small@example.com', password: 'small-pass' };
+const socket = `imap-migrate-test-${process.pid}`;
+let source: Dovecot;
+let destination: Dovecot;
+let dataDir: string;
+let syncId: string;
+
+/** tmux on a private server (its own socket), so no other session is touched. */
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { cwd: ROOT, env: cleanEnv(), encoding: 'utf8' });
+}
+
+const screen = () => tmux('capture-pane', '-p', '-t', 'dash');
+
+async function waitScreen(what: string, test: RegExp | ((text: string) => boolean), timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = screen();
+    if (typeof test === 'function' ? test(text) : test.test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen:\n${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The status in the summary (not the Status column of the account table). */
+const statusOn = (text: string) => text.match(/^Status +(\S+(?: with errors)?) +Loop /m)?.[1];
+const hasStatus = (status: string) => (text: string) => statusOn(text) === status;
+
+const keys = (...names: string[]) => tmux('send-keys', '-t', 'dash', ...names);
+const paneDead = () => tmux('display-message', '-p', '-t', 'dash', '#{pane_dead}').trim() === '1';
+
+before(async () => {
+  [source, destination] = await Promise.all([startDovecot({ users: [big, small] }), startDovecot({ users: [big, small] })]);
+  await seedMailbox(source, small.name, [{ path: 'INBOX', messages: Array.from({ length: 10 }, (_, i) => ({ raw: makeMessage({ subject: `s${i}` }) })) }]);
+  await seedMailbox(source, big.name, [{ path: 'INBOX', messages: Array.from({ length: 1500 }, (_, i) => ({ raw: makeMessage({ subject: `b${i}`, sizeBytes: 20_000 }) })) }]);
+  dataDir = path.join(tempDir(), 'data');
+  assert.equal((await run(['destination', 'set', '--host', '127.0.0.1', '--port', String(destination.port), '--tls', 'none'], { dataDir })).code, 0);
+  for (const user of [big, small]) {
+    const file = path.join(path.dirname(dataDir), `${user.name}.pw`);
+    fs.writeFileSync(file, user.password);
+    assert.equal((await run(['accounts', 'add', user.name, '--password-file', file], { dataDir })).code, 0);
+  }
+  const created = await run(['sync', 'create', '--host', '127.0.0.1', '--port', String(source.port), '--tls', 'none', '--mode', 'new', '--start', 'manual', '--no-dry-run'], { dataDir });
+  assert.equal(created.code, 0, created.stderr);
+  syncId = created.stdout.trim();
+});
+
+after(async () => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // Already gone.
+  }
+  await Promise.all([source?.stop(), destination?.stop()]);
+});
+
+test('start, quit while running (y), picked up again, pause, restart, complete, account logs, quit', { timeout: 90_000 }, async () => {
+  const command = `${process.execPath} ${BIN} --data-dir ${dataDir}`;
+  tmux('new-session', '-d', '-s', 'dash', '-x', '120', '-y', '40', command);
+  tmux('set-option', '-t', 'dash', 'remain-on-exit', 'on');
+
+  await waitScreen('the sync list', /SyncNew\s+No\s+127\.0\.0\.1\s+Manual\s+2/, 30_000);
+  keys('Enter');
+  await waitScreen('the details', hasStatus('Manual'));
+  keys('s');
+  let text = await waitScreen('Running', hasStatus('Running'));
+  assert.match(text, /Accounts of the run started/);
+
+  // q while it runs: the question, then y pauses at a safe point and leaves.
+  keys('q');
+  await waitScreen('the quit question', (t) => t.replace(/\s+/g, ' ').includes('1 sync is running: it will pause at a safe point and continue at the next start. Quit? y/N'));
+  keys('y');
+  await waitScreen('the exit', () => paneDead());
+  const shown = JSON.parse((await run(['sync', 'show', syncId, '--json'], { dataDir })).stdout);
+  assert.equal(shown.status ?? shown.sync?.status, 'Scheduled');
+
+  // The next start picks it up by itself (SPEC S1).
+  tmux('respawn-pane', '-t', 'dash', command);
+  await waitScreen('the list with the sync running again', /SyncNew\s+No\s+127\.0\.0\.1\s+Running/, 30_000);
+  keys('Enter');
+  await waitScreen('the details, running', hasStatus('Running'));
+  keys('p');
+  // The hint bar follows the status: R acts now, p no longer.
+  text = await waitScreen('Paused', (t) => hasStatus('Paused')(t) && /R restart/.test(t), 20_000);
+  assert.doesNotMatch(text.split('\n').filter(Boolean).at(-1)!, /p pause/);
+  keys('R');
+  await waitScreen('Running after restart', (t) => ['Running', 'Complete'].includes(statusOn(t) ?? ''));
+  text = await waitScreen('Complete', (t) => hasStatus('Complete')(t) && /100%/.test(t), 40_000);
+  assert.match(text, /Pending \| Complete \| Total Accounts: 0 \| 2 \| 2 .*100%/);
+  assert.match(text, /big@example\.com\s+1500\s+\d+/);
+  assert.match(text, /Sync - User Restart/);
+  assert.match(text, /Sync - User Pause/);
+
+  // The first account's logs (rows sorted by user: big@ first).
+  keys('Enter');
+  text = await waitScreen('the account detail', /Download Log[\s\S]*\d\d:\d\d:\d\d /);
+  assert.match(text, /User\s+big@example\.com/);
+  assert.match(text, /Status\s+complete/);
+  assert.match(text, /No errors\./);
+  keys('Escape');
+  await waitScreen('back on the details', /Date Created/);
+
+  // Nothing runs now: q leaves at once.
+  keys('q');
+  await waitScreen('the exit', () => paneDead());
+});
