@@ -1,39 +1,15 @@
-// The screens built beside the shell (wizard, account directory, settings), loaded when
-// their files are there; a one-line placeholder until then.
-import { Box, Text, useInput } from 'ink';
-import { useEffect, useState, type ComponentType } from 'react';
+// The screens built beside the shell (create wizard, account directory, settings): they read
+// their keys themselves (their text fields take q and ?), so the shell only keeps Ctrl+C.
 import type { DashboardBackend, SyncSettings } from './backend.ts';
+import { DirectoryScreen, directoryKeys } from './directory/DirectoryScreen.tsx';
 import type { KeyHelp } from './keymap.ts';
-import { color } from './layout.ts';
+import { SettingsScreen, settingsKeys } from './settings/SettingsScreen.tsx';
+import { WizardScreen, wizardKeys } from './wizard/WizardScreen.tsx';
 
 export type ForeignKind = 'wizard' | 'directory' | 'settings';
 
-const files: Record<ForeignKind, { path: string; component: string; keys: string }> = {
-  wizard: { path: './wizard/WizardScreen.tsx', component: 'WizardScreen', keys: 'wizardKeys' },
-  directory: { path: './directory/DirectoryScreen.tsx', component: 'DirectoryScreen', keys: 'directoryKeys' },
-  settings: { path: './settings/SettingsScreen.tsx', component: 'SettingsScreen', keys: 'settingsKeys' },
-};
-
-interface Loaded {
-  Component: ComponentType<any>;
-  keys: KeyHelp[];
-}
-
-const cache = new Map<ForeignKind, Loaded | null>();
-
-async function load(kind: ForeignKind): Promise<Loaded | null> {
-  if (cache.has(kind)) return cache.get(kind)!;
-  const file = files[kind];
-  const loaded = await import(new URL(file.path, import.meta.url).href).then(
-    (module: Record<string, unknown>) => (typeof module[file.component] === 'function' ? { Component: module[file.component] as ComponentType<any>, keys: (module[file.keys] as KeyHelp[]) ?? [] } : null),
-    () => null,
-  );
-  cache.set(kind, loaded);
-  return loaded;
-}
-
 export function foreignKeys(kind: ForeignKind): KeyHelp[] {
-  return cache.get(kind)?.keys ?? [{ keys: 'Esc', description: 'back' }];
+  return kind === 'wizard' ? wizardKeys : kind === 'directory' ? directoryKeys : settingsKeys;
 }
 
 export interface ForeignProps {
@@ -48,22 +24,8 @@ export interface ForeignProps {
   onBack(): void;
 }
 
-export function ForeignScreen({ kind, onBack, ...props }: ForeignProps) {
-  const [loaded, setLoaded] = useState<Loaded | null | undefined>(cache.get(kind));
-  useEffect(() => {
-    let alive = true;
-    void load(kind).then((value) => alive && setLoaded(value));
-    return () => {
-      alive = false;
-    };
-  }, [kind]);
-  useInput((_input, key) => key.escape && onBack(), { isActive: props.isActive && !loaded });
-  if (loaded) return <loaded.Component {...props} onCancel={onBack} onBack={onBack} />;
-  return (
-    <Box height={props.height}>
-      <Text color={color('muted')} wrap="truncate">
-        {loaded === undefined ? 'Loading…' : `The ${kind === 'wizard' ? 'create wizard' : kind === 'directory' ? 'account directory' : 'settings screen'} is not in this build yet. Esc goes back.`}
-      </Text>
-    </Box>
-  );
+export function ForeignScreen({ kind, onBack, onDone, initial, recreateFrom, ...props }: ForeignProps) {
+  if (kind === 'wizard') return <WizardScreen {...props} initial={initial} recreateFrom={recreateFrom} onDone={onDone} onCancel={onBack} />;
+  if (kind === 'directory') return <DirectoryScreen {...props} onBack={onBack} />;
+  return <SettingsScreen {...props} onBack={onBack} />;
 }
