@@ -36,8 +36,10 @@ export function formatRate(perSecond: number | undefined, digits = 1): string {
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  // Three significant digits at most, so a rate keeps its width.
+  const digits = (n: number) => (n >= 100 ? 0 : 1);
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(digits(bytes / 1024))} KB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(digits(bytes / 1024 ** 2))} MB`;
   return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
 }
 

@@ -39,7 +39,7 @@ export function accountColumns(width: number): AccountColumn[] {
       cell: (r) => (r.status === 'complete' && r.completedAt ? formatShortTime(r.completedAt) : statusCell(r)),
     });
   }
-  columns[0]!.width = Math.max(10, width - tableWidth(columns) - 1);
+  columns[0]!.width = Math.min(48, Math.max(10, width - tableWidth(columns) - 1));
   return columns;
 }
 

@@ -8,7 +8,7 @@ export function HistoryPane({ history, count, width }: { history: HistoryEntry[]
   const shown = history.slice(0, count);
   const typeWidth = 22;
   const userWidth = 10;
-  const noteWidth = Math.max(10, width - 19 - typeWidth - userWidth - 3);
+  const noteWidth = Math.min(72, Math.max(10, width - 19 - typeWidth - userWidth - 3));
   return (
     <Box flexDirection="column" height={count + 1}>
       <Text wrap="truncate">

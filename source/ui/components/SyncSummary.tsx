@@ -58,8 +58,8 @@ export function SyncSummary({ sync, run, progress, throughput, running, now, wid
     { label: 'Loop Until', value: formatTime(sync.loopUntil) },
     { label: 'Throughput', value: rate },
   ];
-  const leftWidth = Math.max(35, Math.floor(width * 0.42));
-  const rightWidth = Math.max(20, width - leftWidth);
+  const leftWidth = Math.min(48, Math.max(35, Math.floor(width * 0.42)));
+  const rightWidth = Math.min(72, Math.max(20, width - leftWidth));
   const cell = (field: Field, total: number, labelWidth: number) => (
     <Text wrap="truncate">
       <Text color={color('muted')}>{fit(field.label, labelWidth) + ' '}</Text>

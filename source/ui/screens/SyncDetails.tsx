@@ -57,7 +57,7 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
   const router = useRouter();
   const [runChoice, setRunChoice] = useState<string | undefined>(undefined);
   const [sort, setSort] = useState<SortKey>({ field: 'user', descending: false });
-  const [historyCount, setHistoryCount] = useState(3);
+  const [historyCount, setHistoryCount] = useState(height >= 40 ? 8 : 3);
   const [notice, setNotice] = useState<Notice | undefined>(undefined);
   const [note, setNote] = useState<string | undefined>(undefined);
 
@@ -89,10 +89,11 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
   const selection = useSelection(records.map((r) => r.account));
 
   const history = data?.detail.history ?? [];
-  const shownHistory = Math.min(historyCount, history.length);
+  // Title, status line, summary, history title, run line, table title and header; at least 5 account rows.
+  const maxHistory = Math.max(1, height - (2 + SUMMARY_LINES + 1 + 3) - 5);
+  const shownHistory = Math.min(historyCount, history.length, maxHistory);
   const fixed = 2 + SUMMARY_LINES + (shownHistory + 1) + 2 + 1;
   const tableRows = Math.max(1, height - fixed);
-  const maxHistory = Math.max(1, height - (fixed - shownHistory) - 3);
 
   useHints(note !== undefined ? [{ keys: 'Enter', description: 'add note' }, { keys: 'Esc', description: 'cancel' }] : hintsFor(sync?.status), isActive);
 

@@ -39,7 +39,7 @@ function columnsFor(width: number): { columns: Column[]; wide: boolean } {
     { title: wide ? 'Accounts' : 'Accts', width: wide ? 8 : 5, align: 'right' },
   ];
   const server = fixed[4]!;
-  server.width = Math.max(8, width - tableWidth(fixed) - 1);
+  server.width = Math.min(48, Math.max(8, width - tableWidth(fixed) - 1));
   return { columns: fixed, wide };
 }
 
