@@ -6,5 +6,6 @@ import { smtpCommand } from './smtp.ts';
 import { syncCommand } from './sync.ts';
 import { runDaemonCommand } from './run.ts';
 import { uiCommand } from './ui.ts';
+import { demoCommand } from './demo.ts';
 
-export const commands: CommandModule<any, any>[] = [destinationCommand, accountsCommand, smtpCommand, syncCommand, runDaemonCommand, uiCommand];
+export const commands: CommandModule<any, any>[] = [destinationCommand, accountsCommand, smtpCommand, syncCommand, runDaemonCommand, uiCommand, demoCommand];
