@@ -6,7 +6,7 @@ import type { DashboardBackend, SyncRecord, SyncSettings } from './backend.ts';
 import { HelpOverlay } from './components/HelpOverlay.tsx';
 import { HintBar } from './components/HintBar.tsx';
 import { errorMessage } from './format.ts';
-import { ForeignScreen, foreignKeys, type ForeignKind } from './foreign.tsx';
+import { FormScreen, formScreenKeys, type FormScreenKind } from './formScreens.tsx';
 import { globalKeys, helpOf, matches, type KeyHelp } from './keymap.ts';
 import { color, useTerminalSize, wordWrap } from './layout.ts';
 import { RouterProvider, type ConfirmRequest, type KeyHandler, type Router } from './router.tsx';
@@ -31,7 +31,7 @@ const TITLES: Record<Screen['kind'], string> = {
   settings: 'Settings',
 };
 
-const isForeign = (screen: Screen): screen is Screen & { kind: ForeignKind } => screen.kind === 'wizard' || screen.kind === 'directory' || screen.kind === 'settings';
+const isFormScreen = (screen: Screen): screen is Screen & { kind: FormScreenKind } => screen.kind === 'wizard' || screen.kind === 'directory' || screen.kind === 'settings';
 
 /** A sync's settings without what the store added (for Recreate). */
 export function settingsOf(sync: SyncRecord): SyncSettings {
@@ -54,7 +54,7 @@ export function App({ backend }: { backend: DashboardBackend }) {
   const screenHandler = useRef<KeyHandler | undefined>(undefined);
   const router = useMemo<Router>(() => ({ screen: screenHandler, confirm: setDialog, setHints }), []);
   const top = stack[stack.length - 1]!;
-  const foreignTop = isForeign(top);
+  const formOnTop = isFormScreen(top);
 
   const push = (screen: Screen) => {
     setHelp(false);
@@ -79,10 +79,10 @@ export function App({ backend }: { backend: DashboardBackend }) {
 
   // One stable handler reading the latest state: Ink subscribes it once, and a key pressed
   // right after a frame sees that frame's state (not the closure of an older render).
-  const latest = useRef({ dialog, help, quitting, foreignTop, requestQuit, pop });
-  latest.current = { dialog, help, quitting, foreignTop, requestQuit, pop };
+  const latest = useRef({ dialog, help, quitting, formOnTop, requestQuit, pop });
+  latest.current = { dialog, help, quitting, formOnTop, requestQuit, pop };
   const onKey = useCallback((input: string, key: Key) => {
-    const { dialog, help, quitting, foreignTop, requestQuit, pop } = latest.current;
+    const { dialog, help, quitting, formOnTop, requestQuit, pop } = latest.current;
     if (quitting) return;
     if (dialog) {
       if (matches('yes', input, key)) {
@@ -100,7 +100,7 @@ export function App({ backend }: { backend: DashboardBackend }) {
       return;
     }
     // The other screens read keys themselves (their text fields take q and ?); only Ctrl+C is global there.
-    if (foreignTop) return;
+    if (formOnTop) return;
     if (screenHandler.current?.(input, key)) return;
     if (matches('help', input, key)) setHelp(true);
     else if (matches('back', input, key)) pop();
@@ -112,10 +112,10 @@ export function App({ backend }: { backend: DashboardBackend }) {
   const dialogText = dialog ? `${dialog.message} y/N` : quitting;
   const barLines = dialogText ? wordWrap(dialogText, columns) : [];
   const screenHeight = Math.max(3, height - Math.max(1, barLines.length));
-  const screenKeys = foreignTop ? foreignKeys(top.kind) : hints;
-  const pinnedKeys = foreignTop ? [{ keys: 'Ctrl+C', description: 'quit' }] : globalKeys.filter((k) => stack.length > 1 || k.keys !== 'Esc');
+  const screenKeys = formOnTop ? formScreenKeys(top.kind) : hints;
+  const pinnedKeys = formOnTop ? [{ keys: 'Ctrl+C', description: 'quit' }] : globalKeys.filter((k) => stack.length > 1 || k.keys !== 'Esc');
   const fullHelp = (): KeyHelp[] => {
-    const own = top.kind === 'list' ? syncListKeys : top.kind === 'details' ? syncDetailsKeys : top.kind === 'account' ? accountDetailKeys : foreignKeys(top.kind);
+    const own = top.kind === 'list' ? syncListKeys : top.kind === 'details' ? syncDetailsKeys : top.kind === 'account' ? accountDetailKeys : formScreenKeys(top.kind);
     return [...own, ...helpOf(['help', 'back', 'quit'], { quit: { keys: 'q Ctrl+C', description: 'quit' } })];
   };
 
@@ -146,7 +146,7 @@ export function App({ backend }: { backend: DashboardBackend }) {
         return <AccountDetail {...common} runId={screen.runId} account={screen.account} />;
       default:
         return (
-          <ForeignScreen
+          <FormScreen
             kind={screen.kind}
             {...common}
             initial={screen.kind === 'wizard' ? screen.initial : undefined}
@@ -165,7 +165,7 @@ export function App({ backend }: { backend: DashboardBackend }) {
           const isTop = i === stack.length - 1;
           return (
             <Box key={`${i}-${screen.kind}`} display={isTop && !help ? 'flex' : 'none'} height={screenHeight} flexDirection="column">
-              {renderScreen(screen, isTop && !help && !quitting && !(dialog && isForeign(screen)))}
+              {renderScreen(screen, isTop && !help && !quitting && !(dialog && isFormScreen(screen)))}
             </Box>
           );
         })}
