@@ -419,9 +419,17 @@ async function copyTree(from: string, to: string): Promise<void> {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  const work = await fsp.mkdtemp(path.join(os.tmpdir(), 'imap-migrate-bench-'));
+  try {
+    await benchIn(work, args);
+  } finally {
+    if (!args.keep) await fsp.rm(work, { recursive: true, force: true });
+  }
+}
+
+async function benchIn(work: string, args: Args): Promise<void> {
   const { profile } = args;
   const users = benchUsers(profile);
-  const work = await fsp.mkdtemp(path.join(os.tmpdir(), 'imap-migrate-bench-'));
   log(`profile ${profile.name}: ${profile.accounts} accounts x ${profile.messagesPerAccount} messages; work dir ${work}`);
   if (args.tools.includes('mbsync')) await sh('bash', [path.join(ROOT, 'scripts', 'ensure-tools.sh'), 'mbsync']).catch((e) => log(`ensure isync: ${e.message}`));
 
@@ -541,7 +549,6 @@ async function main(): Promise<void> {
     ) + '\n',
   );
   log(`JSON written to ${path.relative(ROOT, args.json)}`);
-  if (!args.keep) await fsp.rm(work, { recursive: true, force: true });
   if (failed) {
     log('FAILED: the destination differs from the source after an imap-migrate run');
     process.exitCode = 1;
