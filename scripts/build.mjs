@@ -4,7 +4,6 @@
 //
 // Each build goes to its own folder, dist/<stamp>/, and dist/current.json names the newest,
 // so that a process starting while another builds never sees a half-written bundle.
-import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +36,8 @@ export function freshBuild(root = ROOT) {
 }
 
 export async function buildDist(root = ROOT) {
+  // Loaded only to build: a fresh dist/ starts without it (~12 MB).
+  const { build } = await import('esbuild');
   const stamp = sourceStamp(root);
   const dir = `${stamp}-${process.pid}`;
   const outdir = path.join(root, 'dist', dir);

@@ -2,7 +2,7 @@
 // SMTP problem: the result says what went wrong in one line that names host:port and never
 // a password. Every wait is bounded, and so is the whole send.
 import os from 'node:os';
-import nodemailer from 'nodemailer';
+import type nodemailer from 'nodemailer';
 import type { SmtpSettings } from '../store/settings.ts';
 
 export interface MailContent {
@@ -82,7 +82,9 @@ export async function sendMail(smtp: SmtpSettings, to: string[], content: MailCo
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   try {
-    transporter = nodemailer.createTransport(transportOptions(smtp, options));
+    // Loaded on the first mail: most runs send none, and nodemailer costs ~13 MB.
+    const { default: mailer } = await import('nodemailer');
+    transporter = mailer.createTransport(transportOptions(smtp, options));
     const sending = transporter.sendMail({
       from: options.from ?? smtp.from,
       to,
