@@ -161,22 +161,25 @@ export function buildJobs(
 }
 
 /** History entry types (SPEC D5), the seed's names first. */
-export type HistoryType =
-  | 'Sync - User Start'
-  | 'Sync - System Start'
-  | 'Sync - User Pause'
-  | 'Sync - System Pause'
-  | 'Sync - User Stop'
-  | 'Sync - User Restart'
-  | 'Sync - Complete'
-  | 'Sync - Complete with errors'
-  | 'Sync - Interrupted'
-  | 'Sync - Created'
-  | 'Sync - Recreated'
-  | 'Threads Changed'
-  | 'Note'
-  | 'Notification Sent'
-  | 'Notification Failed';
+export const HISTORY_TYPES = [
+  'Sync - User Start',
+  'Sync - System Start',
+  'Sync - User Pause',
+  'Sync - System Pause',
+  'Sync - User Stop',
+  'Sync - User Restart',
+  'Sync - Complete',
+  'Sync - Complete with errors',
+  'Sync - Interrupted',
+  'Sync - Created',
+  'Sync - Recreated',
+  'Threads Changed',
+  'Note',
+  'Notification Sent',
+  'Notification Failed',
+] as const;
+
+export type HistoryType = (typeof HISTORY_TYPES)[number];
 
 export interface HistoryEntry {
   syncId: string;
