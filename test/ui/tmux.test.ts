@@ -117,3 +117,43 @@ test('start, quit while running (y), picked up again, pause, restart, complete, 
   keys('q');
   await waitScreen('the exit', () => paneDead());
 });
+
+/** One key at a time, as a person types (several keys in one read reach Ink as one input). */
+async function type(...names: string[]): Promise<void> {
+  for (const name of names) {
+    if (name.startsWith('text:')) tmux('send-keys', '-t', 'dash', '-l', name.slice(5));
+    else keys(name);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+  }
+}
+
+test('create a sync through the wizard in the real program, watch it run to Complete', { timeout: 90_000 }, async () => {
+  const command = `${process.execPath} ${BIN} --data-dir ${dataDir}`;
+  tmux('kill-session', '-t', 'dash');
+  tmux('new-session', '-d', '-s', 'dash', '-x', '120', '-y', '40', command);
+  tmux('set-option', '-t', 'dash', 'remain-on-exit', 'on');
+  await waitScreen('the sync list', /IMAP Syncs/, 30_000);
+  keys('n');
+  await waitScreen('step 1', /Step 1 of 3/);
+  // Step 1: server, port, TLS none, mode Flags and New Messages, dry run off.
+  await type('text:127.0.0.1', 'Tab', 'C-u', `text:${source.port}`, 'Tab', 'Left', 'Tab', 'Tab', 'Left', 'Tab', 'Space');
+  let text = await waitScreen('step 1 filled', (t) => /Dry run\s+\[ \]/.test(t) && /\(•\) none/.test(t) && /\(•\) Flags and New Messages/.test(t));
+  assert.match(text, new RegExp(`Port\\s+${source.port}`));
+  keys('Enter');
+  await waitScreen('step 2', /Step 2 of 3/);
+  text = await waitScreen('the accounts', /2 of 2 checked/);
+  // Test both logins from the checklist before going on.
+  await type('T');
+  await waitScreen('the login tests', (t) => (t.match(/✓ OK/g) ?? []).length >= 2, 20_000);
+  await type('Enter');
+  await waitScreen('step 3', /Step 3 of 3/);
+  await type('Enter');
+  text = await waitScreen('the new sync running or complete', (t) => /SyncFlagNew/.test(t) && /(Running|Complete)/.test(statusOn(t) ?? ''), 20_000);
+  text = await waitScreen('Complete', (t) => hasStatus('Complete')(t) && /100%/.test(t), 40_000);
+  assert.match(text, /Sync Mode\s+SyncFlagNew/);
+  assert.match(text, /Dry Run\s+No/);
+  keys('q');
+  await waitScreen('the exit', () => paneDead());
+  const list = JSON.parse((await run(['sync', 'list', '--json'], { dataDir })).stdout) as { mode: string; status: string }[];
+  assert.ok(list.some((sync) => sync.mode === 'flags-new' && sync.status === 'Complete'), JSON.stringify(list.map((s) => [s.mode, s.status])));
+});
