@@ -384,6 +384,9 @@ function renderConfig({ id, dir, port, tlsPort, options, separator, who }: Confi
     'auth_mechanisms = plain login',
     'disable_plaintext_auth = no',
     'auth_failure_delay = 0',
+    // Any character in a login name (Dovecot's default refuses quotes, backslashes and
+    // non-ASCII), so that tests can try the names real servers accept.
+    'auth_username_chars =',
     'auth_verbose = yes',
     `ssl = ${ssl ? 'yes' : 'no'}`,
   ];
