@@ -46,7 +46,8 @@ function parseArgs(argv: string[]): Args {
   let delayMs = 0;
   let json = '';
   let keep = false;
-  let nodeOptions = '';
+  // The flags the installed bin runs with (its shebang line); --node-options replaces them.
+  let nodeOptions = '--max-semi-space-size=1';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
