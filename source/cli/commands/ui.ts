@@ -11,18 +11,32 @@ type Args = GlobalOptions & { _: (string | number)[] };
 /** Frames per second: enough for live counters, little enough to not flicker over SSH. */
 export const MAX_FPS = 12;
 
+function hideCiVariables(): { restore: () => void } {
+  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  return {
+    restore() {
+      for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
+    },
+  };
+}
+
 export async function openDashboard(argv: Args): Promise<void> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     throw new UsageError('the dashboard needs a terminal; without one use the commands (imap-migrate --help)');
   }
   await withStore(argv, { write: true }, async (store) => {
+    // Ink renders nothing until exit when it believes it runs in CI (CI or
+    // CONTINUOUS_INTEGRATION set, read once when it loads); here a person is at a terminal.
+    const ciVariables = hideCiVariables();
     const [{ createElement }, { render }, { App }, { createDashboardBackend }, { createSyncManager, createNotifier, osUser }] = await Promise.all([
       import('react'),
       import('ink'),
       import('../../ui/App.tsx'),
       import('../dashboardBackend.ts'),
       import('../engine.ts'),
-    ]);
+    ]).finally(ciVariables.restore);
     const manager = createSyncManager(store, createNotifier(store));
     await manager.recoverInterrupted();
     const backend = createDashboardBackend(store, manager, osUser());
