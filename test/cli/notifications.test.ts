@@ -79,8 +79,13 @@ test('stopping a running sync sends a stop notification naming who stopped it', 
       start: 'manual', loopIntervalMs: 3_600_000, notify: ['ops@example.com'], deleteGuardPercent: 10, allowMassDelete: false, mapSpecialUse: true,
     }, 'alice-admin');
     const before = smtp.received.length;
+    const copying = new Promise<void>((resolve) =>
+      manager.on('event', (event) => {
+        if (event.type === 'account' && event.event.type === 'counters' && event.event.counters.downloaded > 0) resolve();
+      }),
+    );
     await manager.start(sync.id, 'alice-admin');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await copying;
     assert.equal(await manager.stop(sync.id, 'alice-admin'), 'Stopped');
     await manager.idle();
     const mails = smtp.received.slice(before);

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createSyncManager } from '../../source/cli/engine.ts';
-import type { SyncManager } from '../../source/engine/syncManager.ts';
+import type { ManagerEvent, SyncManager } from '../../source/engine/syncManager.ts';
+import type { AccountEvent } from '../../source/engine/types.ts';
 import type { SyncSettings } from '../../source/engine/syncModel.ts';
 import { openStore, type Store } from '../../source/store/store.ts';
 import { syncRepository } from '../../source/cli/syncRepository.ts';
@@ -55,6 +56,19 @@ function settings(overrides: Partial<SyncSettings> = {}): SyncSettings {
   };
 }
 
+/** Resolves at the first account event that matches (events come while the run goes on). */
+function firstEvent(syncId: string, matches: (event: AccountEvent) => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const listener = (event: ManagerEvent) => {
+      if (event.type === 'account' && event.syncId === syncId && matches(event.event)) {
+        manager.off('event', listener);
+        resolve();
+      }
+    };
+    manager.on('event', listener);
+  });
+}
+
 /** Highest number of accounts running at once while the run goes, sampled on every event. */
 function watchConcurrency(syncId: string): { peak: () => number; afterMark: () => number; mark: () => void } {
   let peak = 0;
@@ -79,9 +93,10 @@ async function destinationEqualsSource(): Promise<void> {
 test('threads 1 runs one account at a time; raised to 3 while running, three at once', async () => {
   const sync = await manager.create(settings({ threads: 1, dryRun: true }), 'tester');
   const watch = watchConcurrency(sync.id);
+  const firstDone = firstEvent(sync.id, (event) => event.type === 'status' && event.status === 'complete');
   await manager.start(sync.id, 'tester');
-  // Let the first account get going, then raise the thread count live.
-  await new Promise((resolve) => setTimeout(resolve, 150));
+  // Once the first account is done (five still to go), raise the thread count live.
+  await firstDone;
   assert.equal(watch.peak(), 1);
   watch.mark();
   await manager.setThreads(sync.id, 3, 'tester');
@@ -95,8 +110,9 @@ test('threads 1 runs one account at a time; raised to 3 while running, three at 
 
 test('pause stops at a safe point; restart continues with nothing lost or copied twice', async () => {
   const sync = await manager.create(settings({ threads: 2 }), 'tester');
+  const copying = firstEvent(sync.id, (event) => event.type === 'counters' && event.counters.downloaded > 0);
   await manager.start(sync.id, 'tester');
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await copying;
   assert.equal(await manager.pause(sync.id, 'tester'), 'Paused');
   const repository = syncRepository(store);
   assert.equal((await repository.get(sync.id)).status, 'Paused');
