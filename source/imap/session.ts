@@ -117,6 +117,15 @@ function normalizeFlags(flags: Set<string> | undefined): string[] {
   return [...flags].filter((flag) => flag.toLowerCase() !== '\\recent').sort();
 }
 
+function summaryOf(row: { uid: number; flags?: Set<string>; size?: number; internalDate?: Date | string }): MessageSummary {
+  return {
+    uid: row.uid,
+    flags: normalizeFlags(row.flags),
+    size: row.size ?? 0,
+    internalDate: row.internalDate ? new Date(row.internalDate).getTime() : 0,
+  };
+}
+
 /** Compresses sorted UIDs into an IMAP sequence set ("1:5,9,12:14"). */
 export function uidSet(uids: readonly number[]): string {
   const sorted = [...uids].sort((a, b) => a - b);
@@ -258,12 +267,7 @@ export class ImapSession {
     if (exists === 0) return [];
     try {
       const rows = await this.client.fetchAll('1:*', { uid: true, flags: true, size: true, internalDate: true });
-      return rows.map((row) => ({
-        uid: row.uid,
-        flags: normalizeFlags(row.flags),
-        size: row.size ?? 0,
-        internalDate: row.internalDate ? new Date(row.internalDate).getTime() : 0,
-      }));
+      return rows.map(summaryOf);
     } catch (error) {
       this.fail(error);
     }
@@ -420,12 +424,7 @@ export class ImapSession {
         { uid: true, flags: true, size: true, internalDate: true },
         { changedSince: BigInt(modseq) },
       );
-      return rows.map((row) => ({
-        uid: row.uid,
-        flags: normalizeFlags(row.flags),
-        size: row.size ?? 0,
-        internalDate: row.internalDate ? new Date(row.internalDate).getTime() : 0,
-      }));
+      return rows.map(summaryOf);
     } catch (error) {
       this.fail(error);
     }
