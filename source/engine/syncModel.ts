@@ -53,6 +53,29 @@ export interface SyncSettings {
   mapSpecialUse: boolean;
 }
 
+/** A sync's settings with the defaults of the seed's wizard (dry run, one thread, start now). */
+export function defaultSyncSettings(
+  source: ServerEndpoint,
+  accounts: SelectedAccount[],
+  overrides: Partial<SyncSettings> = {},
+): SyncSettings {
+  return {
+    source,
+    mode: 'new',
+    dryRun: true,
+    group: 'all',
+    accounts,
+    threads: 1,
+    start: 'now',
+    loopIntervalMs: 3_600_000,
+    notify: [],
+    deleteGuardPercent: 10,
+    allowMassDelete: false,
+    mapSpecialUse: true,
+    ...overrides,
+  };
+}
+
 export interface SyncRecord extends SyncSettings {
   id: string;
   createdAt: string;

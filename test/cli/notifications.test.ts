@@ -8,6 +8,7 @@ import { startDovecot, type Dovecot } from '../helpers/dovecot.ts';
 import { makeMessage, seedMailbox } from '../helpers/mail.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtpSink.ts';
 import { createNotifier, createSyncManager } from '../../source/cli/engine.ts';
+import { defaultSyncSettings } from '../../source/engine/syncModel.ts';
 import { openStore } from '../../source/store/store.ts';
 import { run, tempDir } from './support.ts';
 
@@ -73,11 +74,12 @@ test('stopping a running sync sends a stop notification naming who stopped it', 
     store.settings.setSmtp({ host: '127.0.0.1', port: smtp.port, tls: 'none', allowInvalidCert: false, from: 'migrate@example.com' });
     await store.accounts.add({ email: busy.name, password: busy.password });
     const manager = createSyncManager(store, createNotifier(store));
-    const sync = await manager.create({
-      source: { host: '127.0.0.1', port: source.port, tls: 'none', allowInvalidCert: false },
-      mode: 'new', dryRun: false, group: 'all', accounts: [{ email: busy.name, remoteUser: busy.name }], threads: 1,
-      start: 'manual', loopIntervalMs: 3_600_000, notify: ['ops@example.com'], deleteGuardPercent: 10, allowMassDelete: false, mapSpecialUse: true,
-    }, 'alice-admin');
+    const sync = await manager.create(
+      defaultSyncSettings({ host: '127.0.0.1', port: source.port, tls: 'none', allowInvalidCert: false }, [{ email: busy.name, remoteUser: busy.name }], {
+        dryRun: false, start: 'manual', notify: ['ops@example.com'],
+      }),
+      'alice-admin',
+    );
     const before = smtp.received.length;
     const copying = new Promise<void>((resolve) =>
       manager.on('event', (event) => {

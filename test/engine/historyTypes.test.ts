@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { accessFrom } from '../../source/cli/engine.ts';
 import { syncRepository } from '../../source/cli/syncRepository.ts';
 import { SyncManager, type NotifyPort } from '../../source/engine/syncManager.ts';
-import { HISTORY_TYPES, type SyncSettings } from '../../source/engine/syncModel.ts';
+import { defaultSyncSettings, HISTORY_TYPES, type SyncSettings } from '../../source/engine/syncModel.ts';
 import { NedbCopyStateStore } from '../../source/store/copyState.ts';
 import { openStore, type Store } from '../../source/store/store.ts';
 import { tempDir } from '../cli/support.ts';
@@ -42,12 +42,11 @@ test('history: every entry type, users for people and none for the system', asyn
     access: accessFrom(store),
     notifier,
   });
-  const settings = (overrides: Partial<SyncSettings> = {}): SyncSettings => ({
-    source: { host: '127.0.0.1', port: source.port, tls: 'none', allowInvalidCert: false },
-    mode: 'new', dryRun: false, group: 'specific', accounts: [{ email: kim.name, remoteUser: kim.name }], threads: 1,
-    start: 'manual', loopIntervalMs: 3_600_000, notify: ['ops@example.com'], deleteGuardPercent: 10, allowMassDelete: false, mapSpecialUse: true,
-    ...overrides,
-  });
+  const settings = (overrides: Partial<SyncSettings> = {}): SyncSettings =>
+    defaultSyncSettings({ host: '127.0.0.1', port: source.port, tls: 'none', allowInvalidCert: false }, [{ email: kim.name, remoteUser: kim.name }], {
+      dryRun: false, group: 'specific', start: 'manual', notify: ['ops@example.com'], ...overrides,
+    });
+
   const long = await manager.create(settings(), 'alice');
   // Each control right after a start: the run is going then, however fast the machine.
   await manager.start(long.id, 'alice');

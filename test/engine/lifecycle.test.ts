@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { createSyncManager } from '../../source/cli/engine.ts';
 import type { ManagerEvent, SyncManager } from '../../source/engine/syncManager.ts';
 import type { AccountEvent } from '../../source/engine/types.ts';
-import type { SyncSettings } from '../../source/engine/syncModel.ts';
+import { defaultSyncSettings, type SyncSettings } from '../../source/engine/syncModel.ts';
 import { openStore, type Store } from '../../source/store/store.ts';
 import { syncRepository } from '../../source/cli/syncRepository.ts';
 import { startDovecot, type Dovecot } from '../helpers/dovecot.ts';
@@ -39,21 +39,8 @@ after(async () => {
 });
 
 function settings(overrides: Partial<SyncSettings> = {}): SyncSettings {
-  return {
-    source: { host: '127.0.0.1', port: source.port, tls: 'none', allowInvalidCert: false },
-    mode: 'new',
-    dryRun: false,
-    group: 'all',
-    accounts: users.map((user) => ({ email: user.name, remoteUser: user.name })),
-    threads: 1,
-    start: 'manual',
-    loopIntervalMs: 3_600_000,
-    notify: [],
-    deleteGuardPercent: 10,
-    allowMassDelete: false,
-    mapSpecialUse: true,
-    ...overrides,
-  };
+  const accounts = users.map((user) => ({ email: user.name, remoteUser: user.name }));
+  return defaultSyncSettings({ host: '127.0.0.1', port: source.port, tls: 'none', allowInvalidCert: false }, accounts, { dryRun: false, start: 'manual', ...overrides });
 }
 
 /** Resolves at the first account event that matches (events come while the run goes on). */

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createSyncManager } from '../../source/cli/engine.ts';
 import { syncRepository } from '../../source/cli/syncRepository.ts';
+import { defaultSyncSettings } from '../../source/engine/syncModel.ts';
 import { openStore } from '../../source/store/store.ts';
 import { tempDir } from '../cli/support.ts';
 import { startDovecot, type Dovecot } from '../helpers/dovecot.ts';
@@ -52,12 +53,12 @@ test('over quota mid-folder: that account stops with OVERQUOTA, others complete;
     store.settings.setDestination({ host: '127.0.0.1', port: destination.port, tls: 'none', allowInvalidCert: false });
     for (const user of [full, fine]) await store.accounts.add({ email: user.name, password: user.password });
     const manager = createSyncManager(store);
-    const sync = await manager.create({
-      source: { host: '127.0.0.1', port: source.port, tls: 'none', allowInvalidCert: false },
-      mode: 'new', dryRun: false, group: 'all', threads: 2, start: 'manual', loopIntervalMs: 3_600_000, notify: [],
-      accounts: [full, fine].map((user) => ({ email: user.name, remoteUser: user.name })),
-      deleteGuardPercent: 10, allowMassDelete: false, mapSpecialUse: true,
-    }, 'tester');
+    const sync = await manager.create(
+      defaultSyncSettings({ host: '127.0.0.1', port: source.port, tls: 'none', allowInvalidCert: false }, [full, fine].map((user) => ({ email: user.name, remoteUser: user.name })), {
+        dryRun: false, threads: 2, start: 'manual',
+      }),
+      'tester',
+    );
     await manager.start(sync.id, 'tester');
     const first = (await manager.waitFor(sync.id))!;
     assert.equal(first.status, 'Complete with errors');

@@ -1,7 +1,7 @@
 // `imap-migrate demo`: a migration to watch in a minute, on throwaway local servers.
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.ts';
-import type { SyncSettings } from '../../engine/syncModel.ts';
+import { defaultSyncSettings } from '../../engine/syncModel.ts';
 import { withStore } from '../context.ts';
 import type { GlobalOptions } from '../main.ts';
 import { openDashboard } from './ui.ts';
@@ -25,20 +25,11 @@ export const demoCommand: CommandModule<GlobalOptions, Args> = {
         store.settings.setDestination(demo.destination.endpoint());
         for (const user of DEMO_USERS) await store.accounts.add({ email: user.name, password: user.password, admin: user.name.startsWith('ann') });
         const manager = createSyncManager(store);
-        const settings: SyncSettings = {
-          source: demo.source.endpoint(),
-          mode: 'new',
-          dryRun: true,
-          group: 'all',
-          accounts: DEMO_USERS.map((user) => ({ email: user.name, remoteUser: user.name })),
-          threads: 2,
-          start: 'manual',
-          loopIntervalMs: 3_600_000,
-          notify: [],
-          deleteGuardPercent: 10,
-          allowMassDelete: false,
-          mapSpecialUse: true,
-        };
+        const settings = defaultSyncSettings(
+          demo.source.endpoint(),
+          DEMO_USERS.map((user) => ({ email: user.name, remoteUser: user.name })),
+          { threads: 2, start: 'manual' },
+        );
         await manager.create(settings, osUser());
         await manager.create({ ...settings, mode: 'flags-new', dryRun: false }, osUser());
       });
