@@ -14,7 +14,6 @@ export class AccountReport {
   readonly counters: Counters = zeroCounters();
   readonly errors: ErrorLine[] = [];
   readonly log: LogLine[] = [];
-  status: AccountStatus = 'running';
   readonly startedAt = new Date().toISOString();
   completedAt?: string;
 
@@ -49,7 +48,6 @@ export class AccountReport {
   }
 
   finish(status: AccountStatus): AccountResult {
-    this.status = status;
     if (status === 'complete' || status === 'failed') this.completedAt = new Date().toISOString();
     this.emit({ type: 'status', account: this.account, status });
     return {

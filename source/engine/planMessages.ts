@@ -84,7 +84,7 @@ function partition(input: FolderMessageInput): Partition {
   const linkedDestination = new Set<number>();
   const unmatchedSource: MessageSummary[] = [];
   const forget: number[] = [];
-  for (const [sourceUid, destUid] of input.recorded) {
+  for (const sourceUid of input.recorded.keys()) {
     if (!sourceByUid.has(sourceUid)) forget.push(sourceUid);
   }
   for (const message of input.source) {

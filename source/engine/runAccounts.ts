@@ -2,8 +2,8 @@
 // the others (SPEC E6). Progress reaches the observer as events, for the store and the UI.
 import { syncAccount, type AccountSyncDeps } from './accountSync.ts';
 import type { AccountLocks } from './accountLocks.ts';
-import { WorkerPool } from './workerPool.ts';
-import { zeroCounters, type AccountEvent, type AccountResult, type AccountSyncJob } from './types.ts';
+import type { WorkerPool } from './workerPool.ts';
+import type { AccountEvent, AccountResult, AccountSyncJob } from './types.ts';
 
 export interface RunObserver {
   onEvent?(event: AccountEvent): void;
@@ -18,28 +18,20 @@ export interface RunAccountsOptions extends Omit<AccountSyncDeps, 'emit'> {
   locks?: AccountLocks;
 }
 
-function notStarted(job: AccountSyncJob, status: 'paused' | 'stopped'): AccountResult {
-  return {
-    account: job.account,
-    status,
-    planned: job.options.dryRun,
-    counters: zeroCounters(),
-    errors: [],
-    log: [],
-    startedAt: new Date().toISOString(),
-  };
-}
-
-export async function runAccounts(jobs: AccountSyncJob[], options: RunAccountsOptions): Promise<AccountResult[]> {
+/**
+ * Runs every job; an account whose turn comes after the signal aborted is not started (the
+ * caller's records still say "pending" for it).
+ */
+export async function runAccounts(jobs: AccountSyncJob[], options: RunAccountsOptions): Promise<void> {
   const { pool, observer, locks, ...deps } = options;
   const sync = async (job: AccountSyncJob) => {
-    if (deps.signal?.aborted) return notStarted(job, deps.signal.reason === 'stop' ? 'stopped' : 'paused');
+    if (deps.signal?.aborted) return;
     await observer?.onAccountStart?.(job.account);
     const result = await syncAccount(job, { ...deps, emit: (event) => observer?.onEvent?.(event) });
     await observer?.onAccountDone?.(result);
     return result;
   };
-  return Promise.all(
+  await Promise.all(
     jobs.map((job) =>
       pool.run(() => {
         // A dry run writes nothing, so it need not wait for a writer.

@@ -72,7 +72,6 @@ interface ActiveRun {
   pool: WorkerPool;
   live: Map<string, AccountRunRecord>;
   done: Promise<RunOutcome>;
-  startedBy: string;
 }
 
 export interface RunOutcome {
@@ -250,12 +249,20 @@ export class SyncManager extends EventEmitter {
     await this.history(sync.id, 'Note', text, user);
   }
 
-  /** Starts every Scheduled sync that is due (SPEC S1). Returns the ids started. */
-  async tick(now = new Date()): Promise<string[]> {
+  /**
+   * Starts every Scheduled sync that is due (SPEC S1). Returns the ids started and when the
+   * next one is due, from one listing of the syncs.
+   */
+  async tick(now = new Date()): Promise<{ started: string[]; nextDue?: Date }> {
     const started: string[] = [];
+    let nextDue: number | undefined;
     for (const sync of await this.deps.syncs.list()) {
       if (sync.status !== 'Scheduled' || this.active.has(sync.id)) continue;
-      if (sync.nextRunAt && Date.parse(sync.nextRunAt) > now.getTime()) continue;
+      const due = sync.nextRunAt ? Date.parse(sync.nextRunAt) : now.getTime();
+      if (due > now.getTime()) {
+        nextDue = Math.min(nextDue ?? due, due);
+        continue;
+      }
       try {
         await this.launch(sync, 'Sync - System Start', '');
         started.push(sync.id);
@@ -265,15 +272,7 @@ export class SyncManager extends EventEmitter {
         await this.history(sync.id, 'Sync - System Start', `could not start: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    return started;
-  }
-
-  /** When the next Scheduled sync is due, to sleep until then. */
-  async nextDue(): Promise<Date | undefined> {
-    const times = (await this.deps.syncs.list())
-      .filter((sync) => sync.status === 'Scheduled' && !this.active.has(sync.id))
-      .map((sync) => (sync.nextRunAt ? Date.parse(sync.nextRunAt) : Date.now()));
-    return times.length > 0 ? new Date(Math.min(...times)) : undefined;
+    return { started, nextDue: nextDue === undefined ? undefined : new Date(nextDue) };
   }
 
   /** The outcome of the sync's current run, once it ends. */
@@ -375,7 +374,7 @@ export class SyncManager extends EventEmitter {
       );
       return this.finish(sync, run, accounts, controller.signal, user);
     })();
-    const active: ActiveRun = { sync, run, controller, pool, live, done, startedBy: user };
+    const active: ActiveRun = { sync, run, controller, pool, live, done };
     this.active.set(sync.id, active);
     done
       .catch(async (error: unknown) => {

@@ -58,7 +58,7 @@ test('history: every entry type, users for people and none for the system', asyn
   await manager.restart(long.id, 'alice');
   await manager.shutdown();
   assert.equal((await syncRepository(store).get(long.id)).status, 'Scheduled', 'a system pause leaves the sync due');
-  assert.deepEqual(await manager.tick(), [long.id]);
+  assert.deepEqual((await manager.tick()).started, [long.id]);
   await manager.waitFor(long.id);
 
   const failing = await manager.create(settings({ accounts: [{ email: lee.name, remoteUser: lee.name, remotePassword: 'wrong' }] }), 'bob');

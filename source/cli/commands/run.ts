@@ -5,6 +5,7 @@ import type { CommandModule } from 'yargs';
 import { withStore } from '../context.ts';
 import type { GlobalOptions } from '../main.ts';
 import type { ManagerEvent } from '../../engine/syncManager.ts';
+import { SchedulerLoop } from '../../engine/schedulerLoop.ts';
 
 type Args = GlobalOptions & { _: (string | number)[]; 'poll-seconds'?: number };
 
@@ -22,13 +23,14 @@ export const runDaemonCommand: CommandModule<GlobalOptions, Args> = {
     withStore(argv, { write: true }, async (store) => {
       const { createSyncManager, createNotifier } = await import('../engine.ts');
       const manager = createSyncManager(store, createNotifier(store));
+      let stop: () => void = () => undefined;
+      const stopped = new Promise<void>((resolve) => (stop = resolve));
       let stopping = false;
-      let wake: (() => void) | undefined;
       const onSignal = (signal: string) => {
         if (stopping) return;
         stopping = true;
         logLine(argv, `${signal}: pausing running syncs at a safe point`, { event: 'stopping', signal });
-        wake?.();
+        stop();
       };
       process.on('SIGINT', () => onSignal('SIGINT'));
       process.on('SIGTERM', () => onSignal('SIGTERM'));
@@ -47,20 +49,11 @@ export const runDaemonCommand: CommandModule<GlobalOptions, Args> = {
       for (const id of await manager.recoverInterrupted()) logLine(argv, `sync ${id}: Interrupted (its process ended while it ran)`, { sync: id, status: 'Interrupted' });
       logLine(argv, `scheduler running (pid ${process.pid}) on ${store.dataDir}`, { event: 'started', pid: process.pid, dataDir: store.dataDir });
       const pollMs = Math.max(200, (argv['poll-seconds'] ?? 5) * 1000);
-      while (!stopping) {
-        try {
-          await manager.tick();
-        } catch (error) {
-          // A sync that cannot start (no destination set, ...) must not end the scheduler.
-          logLine(argv, `cannot start a sync: ${error instanceof Error ? error.message : String(error)}`, { event: 'error', message: String(error) });
-        }
-        const due = await manager.nextDue();
-        const wait = Math.min(pollMs, due ? Math.max(50, due.getTime() - Date.now()) : pollMs);
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, wait);
-        });
-      }
+      const scheduler = new SchedulerLoop(manager, pollMs, (error) =>
+        logLine(argv, `the scheduler could not look at the syncs: ${error instanceof Error ? error.message : String(error)}`, { event: 'error', message: String(error) }),
+      );
+      await stopped;
+      await scheduler.stop();
       await manager.shutdown();
       logLine(argv, 'scheduler stopped', { event: 'stopped' });
     }),

@@ -3,6 +3,7 @@
 // a safe point so that the next start continues them.
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.ts';
+import { SchedulerLoop } from '../../engine/schedulerLoop.ts';
 import { withStore } from '../context.ts';
 import type { GlobalOptions } from '../main.ts';
 
@@ -41,19 +42,9 @@ export async function openDashboard(argv: Args): Promise<void> {
     await manager.recoverInterrupted();
     const backend = createDashboardBackend(store, manager, osUser());
 
-    // The scheduler: due and looping syncs start while the dashboard is open.
-    let open = true;
-    let wake: (() => void) | undefined;
-    const scheduler = (async () => {
-      while (open) {
-        // A sync that cannot start is recorded in its history by the manager; nothing to print here.
-        await manager.tick().catch(() => undefined);
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, 1000).unref();
-        });
-      }
-    })();
+    // The scheduler: due and looping syncs start while the dashboard is open. A sync that
+    // cannot start is recorded in its history by the manager; nothing to print here.
+    const scheduler = new SchedulerLoop(manager, 1000, () => undefined);
 
     const instance = render(createElement(App, { backend }), { maxFps: MAX_FPS, exitOnCtrlC: false, patchConsole: false });
     // The SSH session dropped or someone asked the process to end: pause at a safe point, then leave.
@@ -66,9 +57,7 @@ export async function openDashboard(argv: Args): Promise<void> {
       await instance.waitUntilExit();
     } finally {
       for (const signal of signals) process.off(signal, onSignal);
-      open = false;
-      wake?.();
-      await scheduler;
+      await scheduler.stop();
       // Quit already paused everything; this covers an exit by any other path.
       await manager.shutdown();
     }
