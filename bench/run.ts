@@ -8,7 +8,6 @@
 // source byte for byte (hash of every raw message, flags, INTERNALDATE). imap-migrate must pass
 // the check (the bench exits 1 otherwise); mbsync's differences are counted and shown.
 import { execFile, spawn } from 'node:child_process';
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -3,7 +3,7 @@
 // (source/cli/dashboardBackend.ts), screen tests use a fake of this interface.
 import type { LoginTestResult } from '../imap/connection.ts';
 import type { AuthCheck, LiveRun, ManagerEvent } from '../engine/syncManager.ts';
-import type { AccountRunRecord, HistoryEntry, RunRecord, SyncRecord, SyncSettings, SyncStatus } from '../engine/syncModel.ts';
+import type { AccountRunRecord, HistoryEntry, RunRecord, SyncRecord, SyncSettings } from '../engine/syncModel.ts';
 
 export type { AuthCheck, LiveRun, ManagerEvent } from '../engine/syncManager.ts';
 export type { AccountRunRecord, HistoryEntry, RunRecord, SyncRecord, SyncSettings, SyncStatus } from '../engine/syncModel.ts';

@@ -1,10 +1,9 @@
 // The form screens (create wizard, account directory, settings): they read their keys
 // themselves (their text fields take q and ?), so the shell only keeps Ctrl+C for them.
-import type { DashboardBackend, SyncSettings } from './backend.ts';
 import { DirectoryScreen, directoryKeys } from './directory/DirectoryScreen.tsx';
 import type { KeyHelp } from './keymap.ts';
 import { SettingsScreen, settingsKeys } from './settings/SettingsScreen.tsx';
-import { WizardScreen, wizardKeys } from './wizard/WizardScreen.tsx';
+import { WizardScreen, wizardKeys, type WizardProps } from './wizard/WizardScreen.tsx';
 
 export type FormScreenKind = 'wizard' | 'directory' | 'settings';
 
@@ -12,17 +11,8 @@ export function formScreenKeys(kind: FormScreenKind): KeyHelp[] {
   return kind === 'wizard' ? wizardKeys : kind === 'directory' ? directoryKeys : settingsKeys;
 }
 
-export interface FormScreenProps {
-  kind: FormScreenKind;
-  backend: DashboardBackend;
-  isActive: boolean;
-  width: number;
-  height: number;
-  initial?: SyncSettings;
-  recreateFrom?: string;
-  onDone(syncId: string): void;
-  onBack(): void;
-}
+/** The wizard's props, with Back named as every form screen names it. */
+export type FormScreenProps = Omit<WizardProps, 'onCancel'> & { kind: FormScreenKind; onBack(): void };
 
 export function FormScreen({ kind, onBack, onDone, initial, recreateFrom, ...props }: FormScreenProps) {
   if (kind === 'wizard') return <WizardScreen {...props} initial={initial} recreateFrom={recreateFrom} onDone={onDone} onCancel={onBack} />;

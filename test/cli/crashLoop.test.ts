@@ -3,17 +3,18 @@
 // still loads.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startDovecot, type Dovecot } from '../helpers/dovecot.ts';
+import { startFaultProxy, type FaultProxy } from '../helpers/faultProxy.ts';
 import { compareMailboxes, makeMessage, readMailbox, seedMailbox } from '../helpers/mail.ts';
-import { BIN, cleanEnv, ROOT, run, runBegun, runIds, tempDir } from './support.ts';
+import { BIN, cleanEnv, ROOT, run, runBegun, runIds, runOk, setUpDataDir, tempDir } from './support.ts';
 
 const KILLS = 12;
 const user = { name: 'crash@example.com', password: 'crash-pass' };
 let source: Dovecot;
 let destination: Dovecot;
+let slowDestination: FaultProxy;
 
 /** A small deterministic generator (mulberry32), so that a failure can be replayed. */
 function random(seed: number): () => number {
@@ -28,6 +29,10 @@ function random(seed: number): () => number {
 
 before(async () => {
   [source, destination] = await Promise.all([startDovecot({ users: [user] }), startDovecot({ users: [user] })]);
+  // The copy must outlast a dozen short runs for the kills to land inside them: the
+  // destination is reached through 30 ms of latency each way, like a server across a WAN.
+  slowDestination = await startFaultProxy(destination.port);
+  slowDestination.latencyMs = 30;
   const message = (folder: string, i: number) => ({
     raw: makeMessage({ subject: `${folder} ${i}`, sizeBytes: 2000 + ((i * 7919) % 60_000), messageId: i % 50 === 0 ? null : undefined }),
     flags: i % 3 === 0 ? ['\\Seen'] : i % 7 === 0 ? ['\\Flagged', 'todo'] : [],
@@ -39,6 +44,7 @@ before(async () => {
 });
 
 after(async () => {
+  await slowDestination?.close();
   await Promise.all([source?.stop(), destination?.stop()]);
 });
 
@@ -46,15 +52,8 @@ test(`sync run survives ${KILLS} SIGKILLs at random moments: no loss, no duplica
   const seed = Number(process.env.CRASH_SEED ?? 20261130);
   const next = random(seed);
   const dataDir = path.join(tempDir(), 'data');
-  const ok = async (args: string[]) => {
-    const result = await run(args, { dataDir });
-    assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
-    return result.stdout.trim();
-  };
-  await ok(['destination', 'set', '--host', '127.0.0.1', '--port', String(destination.port), '--tls', 'none']);
-  const file = path.join(path.dirname(dataDir), 'pw');
-  fs.writeFileSync(file, user.password);
-  await ok(['accounts', 'add', user.name, '--password-file', file]);
+  const ok = (args: string[]) => runOk(args, dataDir);
+  await setUpDataDir(dataDir, slowDestination.port, [user]);
   const id = await ok(['sync', 'create', '--host', '127.0.0.1', '--port', String(source.port), '--tls', 'none', '--mode', 'flags-new', '--no-dry-run', '--start', 'manual']);
 
   let finishedEarly = 0;

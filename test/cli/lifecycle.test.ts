@@ -3,12 +3,11 @@
 // nothing lost or duplicated; controls from another process name the holder.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startDovecot, type Dovecot } from '../helpers/dovecot.ts';
 import { compareMailboxes, connectAs, makeMessage, readMailbox, seedMailbox } from '../helpers/mail.ts';
-import { BIN, cleanEnv, ROOT, run, runBegun, runIds, tempDir } from './support.ts';
+import { BIN, cleanEnv, ROOT, run, runBegun, runIds, setUpDataDir, tempDir } from './support.ts';
 
 const small = { name: 'small@example.com', password: 'small-pass' };
 const big = { name: 'big@example.com', password: 'big-pass' };
@@ -23,12 +22,7 @@ before(async () => {
     { path: 'INBOX', messages: Array.from({ length: 2000 }, (_, i) => ({ raw: makeMessage({ subject: `b${i}`, sizeBytes: 30_000 }) })) },
   ]);
   dataDir = path.join(tempDir(), 'data');
-  assert.equal((await run(['destination', 'set', '--host', '127.0.0.1', '--port', String(destination.port), '--tls', 'none'], { dataDir })).code, 0);
-  for (const user of [small, big]) {
-    const file = path.join(path.dirname(dataDir), `${user.name}.pw`);
-    fs.writeFileSync(file, user.password);
-    assert.equal((await run(['accounts', 'add', user.name, '--password-file', file], { dataDir })).code, 0);
-  }
+  await setUpDataDir(dataDir, destination.port, [small, big]);
 });
 
 after(async () => {

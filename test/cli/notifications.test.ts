@@ -1,7 +1,6 @@
 // Notifications (SPEC N1) received on a real SMTP server: run start, run end with the
 // per-account table, an account failure; each recorded in the history.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startDovecot, type Dovecot } from '../helpers/dovecot.ts';
@@ -10,7 +9,7 @@ import { startSmtpSink, type SmtpSink } from '../helpers/smtpSink.ts';
 import { createNotifier, createSyncManager } from '../../source/cli/engine.ts';
 import { defaultSyncSettings } from '../../source/engine/syncModel.ts';
 import { openStore } from '../../source/store/store.ts';
-import { run, tempDir } from './support.ts';
+import { run, runOk, setUpDataDir, tempDir } from './support.ts';
 
 const good = { name: 'good@example.com', password: 'good-pass' };
 const bad = { name: 'bad@example.com', password: 'bad-pass' };
@@ -35,18 +34,9 @@ after(async () => {
 
 test('a run sends start, account-failed and end notifications, each in the history', async () => {
   const dataDir = path.join(tempDir(), 'data');
-  const ok = async (args: string[]) => {
-    const result = await run(args, { dataDir });
-    assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
-    return result.stdout.trim();
-  };
-  await ok(['destination', 'set', '--host', '127.0.0.1', '--port', String(destination.port), '--tls', 'none']);
+  const ok = (args: string[]) => runOk(args, dataDir);
+  await setUpDataDir(dataDir, destination.port, [good, bad]);
   await ok(['smtp', 'set', '--host', '127.0.0.1', '--port', String(smtp.port), '--tls', 'none', '--from', 'migrate@example.com']);
-  for (const user of [good, bad]) {
-    const file = path.join(path.dirname(dataDir), `${user.name}.pw`);
-    fs.writeFileSync(file, user.password);
-    await ok(['accounts', 'add', user.name, '--password-file', file]);
-  }
   const id = await ok(['sync', 'create', '--host', '127.0.0.1', '--port', String(source.port), '--tls', 'none', '--mode', 'new', '--no-dry-run',
     '--notify', 'admin@example.com; boss@example.com']);
   const result = await run(['sync', 'run', id], { dataDir });

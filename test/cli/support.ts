@@ -70,3 +70,23 @@ export function runIds(dataDir: string, syncId: string): Set<string> {
 export async function runBegun(dataDir: string, syncId: string, before: Set<string>, ended: () => boolean): Promise<void> {
   while (!ended() && [...runIds(dataDir, syncId)].every((id) => before.has(id))) await new Promise((resolve) => setTimeout(resolve, 20));
 }
+
+/** Runs a command that must succeed; its trimmed stdout. */
+export async function runOk(args: string[], dataDir: string): Promise<string> {
+  const result = await run(args, { dataDir });
+  if (result.code !== 0) throw new Error(`${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+/**
+ * A data dir as a sysadmin sets it up from the README: the destination (no TLS, loopback)
+ * and the accounts, their passwords given through files.
+ */
+export async function setUpDataDir(dataDir: string, destinationPort: number, users: { name: string; password: string }[]): Promise<void> {
+  await runOk(['destination', 'set', '--host', '127.0.0.1', '--port', String(destinationPort), '--tls', 'none'], dataDir);
+  for (const user of users) {
+    const file = path.join(path.dirname(dataDir), `${user.name}.pw`);
+    fs.writeFileSync(file, user.password);
+    await runOk(['accounts', 'add', user.name, '--password-file', file], dataDir);
+  }
+}

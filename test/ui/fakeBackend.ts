@@ -1,6 +1,7 @@
 // An in-memory DashboardBackend for screen tests: realistic data, commands that change it,
 // and a record of what was asked. Tests override any method they need.
 import type { AccountRunRecord, DashboardBackend, DirectoryEntry, HistoryEntry, ManagerEvent, RunRecord, SyncRecord, SyncSettings } from '../../source/ui/backend.ts';
+import { defaultSyncSettings } from '../../source/engine/syncModel.ts';
 import { zeroCounters } from '../../source/engine/types.ts';
 
 export interface FakeBackend extends DashboardBackend {
@@ -13,24 +14,14 @@ export interface FakeBackend extends DashboardBackend {
 }
 
 export function sampleSettings(overrides: Partial<SyncSettings> = {}): SyncSettings {
-  return {
-    source: { host: 'imap.old.example', port: 143, tls: 'starttls', allowInvalidCert: false },
-    mode: 'new',
-    dryRun: true,
-    group: 'all',
-    accounts: [
+  return defaultSyncSettings(
+    { host: 'imap.old.example', port: 143, tls: 'starttls', allowInvalidCert: false },
+    [
       { email: 'ann@example.com', remoteUser: 'ann@example.com' },
       { email: 'ben@example.com', remoteUser: 'ben' },
     ],
-    threads: 1,
-    start: 'now',
-    loopIntervalMs: 3_600_000,
-    notify: [],
-    deleteGuardPercent: 10,
-    allowMassDelete: false,
-    mapSpecialUse: true,
-    ...overrides,
-  };
+    overrides,
+  );
 }
 
 export function createFakeBackend(): FakeBackend {

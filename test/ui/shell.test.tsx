@@ -5,7 +5,7 @@ import { afterEach, test } from 'node:test';
 import { App, quitQuestion, settingsOf } from '../../source/ui/App.tsx';
 import type { LiveRun } from '../../source/ui/backend.ts';
 import { createFakeBackend } from './fakeBackend.ts';
-import { cleanup, linesOf, press, renderSized, waitForFrame, waitUntil, write } from './support.ts';
+import { cleanup, linesOf, press, renderSized, waitForFrame, write } from './support.ts';
 
 afterEach(cleanup);
 

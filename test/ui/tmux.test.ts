@@ -3,12 +3,11 @@
 // it up again at the next start, pauses, restarts, shows it complete and an account's logs.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startDovecot, type Dovecot } from '../helpers/dovecot.ts';
 import { makeMessage, seedMailbox } from '../helpers/mail.ts';
-import { BIN, cleanEnv, ROOT, run, tempDir } from '../cli/support.ts';
+import { BIN, cleanEnv, ROOT, run, setUpDataDir, tempDir } from '../cli/support.ts';
 
 const big = { name: 'big@example.com', password: 'big-pass' };
 const small = { name: 'small@example.com', password: 'small-pass' };
@@ -47,12 +46,7 @@ before(async () => {
   await seedMailbox(source, small.name, [{ path: 'INBOX', messages: Array.from({ length: 10 }, (_, i) => ({ raw: makeMessage({ subject: `s${i}` }) })) }]);
   await seedMailbox(source, big.name, [{ path: 'INBOX', messages: Array.from({ length: 1500 }, (_, i) => ({ raw: makeMessage({ subject: `b${i}`, sizeBytes: 20_000 }) })) }]);
   dataDir = path.join(tempDir(), 'data');
-  assert.equal((await run(['destination', 'set', '--host', '127.0.0.1', '--port', String(destination.port), '--tls', 'none'], { dataDir })).code, 0);
-  for (const user of [big, small]) {
-    const file = path.join(path.dirname(dataDir), `${user.name}.pw`);
-    fs.writeFileSync(file, user.password);
-    assert.equal((await run(['accounts', 'add', user.name, '--password-file', file], { dataDir })).code, 0);
-  }
+  await setUpDataDir(dataDir, destination.port, [big, small]);
   const created = await run(['sync', 'create', '--host', '127.0.0.1', '--port', String(source.port), '--tls', 'none', '--mode', 'new', '--start', 'manual', '--no-dry-run'], { dataDir });
   assert.equal(created.code, 0, created.stderr);
   syncId = created.stdout.trim();

@@ -1,7 +1,7 @@
 // The Create Sync wizard (SPEC W1–W8): three steps, Back without losing anything, the
 // typed confirmation for Sync All without dry run. One key router for the whole screen:
 // dialog > the step (whose text edits come first) ; the UI holds no sync logic.
-import { Box, Text, useInput, type Key } from 'ink';
+import { Box, useInput, type Key } from 'ink';
 import { useCallback, useEffect, useRef } from 'react';
 import type { AccountGroup } from '../../engine/syncModel.ts';
 import type { DashboardBackend, SyncSettings } from '../backend.ts';
