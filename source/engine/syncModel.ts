@@ -2,6 +2,7 @@
 import type { LoginCredentials, ServerEndpoint } from '../imap/connection.ts';
 import {
   DEFAULT_ACCOUNT_OPTIONS,
+  DEFAULT_CONNECTIONS,
   pairKeyOf,
   type AccountSyncJob,
   type AccountSyncOptions,
@@ -51,6 +52,8 @@ export interface SyncSettings {
   deleteGuardPercent: number;
   allowMassDelete: boolean;
   mapSpecialUse: boolean;
+  /** Connections per user on each server (absent in syncs made before it existed: the default). */
+  connections?: number;
 }
 
 /** A sync's settings with the defaults of the seed's wizard (dry run, one thread, start now). */
@@ -153,6 +156,7 @@ export function accountOptions(settings: SyncSettings): AccountSyncOptions {
     deleteGuardPercent: settings.deleteGuardPercent,
     allowMassDelete: settings.allowMassDelete,
     mapSpecialUse: settings.mapSpecialUse,
+    connections: settings.connections ?? DEFAULT_CONNECTIONS,
   };
 }
 

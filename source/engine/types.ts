@@ -96,7 +96,18 @@ export interface AccountSyncOptions {
   maxRetries: number;
   /** First backoff delay; doubles up to 30 s, with jitter. */
   retryBaseMs: number;
+  /**
+   * Connections the account may hold on each server (its connection budget, per user). Each is
+   * one lane: a source and a destination connection working on one folder at a time, so this
+   * many folders of the account are synced at once. Dovecot allows 10 per user and IP
+   * (`mail_max_userip_connections`); the default leaves room for the user's own mail clients.
+   */
+  connections: number;
 }
+
+/** The default connection budget per user and server (SPEC section 9: server limits). */
+export const DEFAULT_CONNECTIONS = 4;
+export const MAX_CONNECTIONS = 50;
 
 export const DEFAULT_ACCOUNT_OPTIONS: Omit<AccountSyncOptions, 'mode' | 'dryRun'> = {
   deleteGuardPercent: 10,
@@ -106,6 +117,7 @@ export const DEFAULT_ACCOUNT_OPTIONS: Omit<AccountSyncOptions, 'mode' | 'dryRun'
   batchBytes: 2 * 1024 * 1024,
   maxRetries: 5,
   retryBaseMs: 1000,
+  connections: DEFAULT_CONNECTIONS,
 };
 
 export interface AccountSyncJob {
