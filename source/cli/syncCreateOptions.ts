@@ -1,5 +1,6 @@
 // The yargs options of `sync create` and `sync recreate`.
 import type { Argv } from 'yargs';
+import { DEFAULT_CONNECTIONS } from '../engine/types.ts';
 
 /** The options of `sync create`; without defaults for `recreate`, where an absent option keeps the old value. */
 export function createOptions(yargs: Argv, withDefaults: boolean): Argv {
@@ -21,6 +22,10 @@ export function createOptions(yargs: Argv, withDefaults: boolean): Argv {
     .option('source-admin-password-file', { type: 'string', describe: 'File holding the source admin password' })
     .option('source-admin-password', { type: 'string', describe: 'Source admin password (prefer the file or $IMAP_MIGRATE_SOURCE_ADMIN_PASSWORD)' })
     .option('threads', { type: 'string', describe: 'Accounts synced at once (1)' })
+    .option('connections', {
+      type: 'string',
+      describe: `Connections per user on each server; that many folders of an account are synced at once (default ${DEFAULT_CONNECTIONS}; Dovecot allows 10)`,
+    })
     .option('start', { type: 'string', describe: 'now | manual | ISO-8601 time (now)' })
     .option('loop-until', { type: 'string', describe: 'Repeat a pass every interval until this ISO-8601 time' })
     .option('loop-interval', { type: 'string', describe: 'Interval between passes, e.g. 30m, 1h (1h)' })

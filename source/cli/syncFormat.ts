@@ -1,6 +1,6 @@
 // How syncs, runs and per-account results are shown on the command line.
 import type { AccountRunRecord, HistoryEntry, SyncRecord } from '../engine/syncModel.ts';
-import type { Counters } from '../engine/types.ts';
+import { DEFAULT_CONNECTIONS, type Counters } from '../engine/types.ts';
 import { formatTable } from './output.ts';
 
 export function formatTime(iso: string | undefined): string {
@@ -10,10 +10,16 @@ export function formatTime(iso: string | undefined): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
-/** A sync as shown to people and scripts: no password, only whether one is set. */
+/** A sync's connections per user on each server (a sync made before the setting: the default). */
+export function connectionsOf(sync: Pick<SyncRecord, 'connections'>): number {
+  return sync.connections ?? DEFAULT_CONNECTIONS;
+}
+
+/** A sync as shown to people and scripts: no password, only whether one is set; defaults filled in. */
 export function publicSync(sync: SyncRecord) {
   return {
     ...sync,
+    connections: connectionsOf(sync),
     sourceAdmin: sync.sourceAdmin ? { user: sync.sourceAdmin.user, hasPassword: true } : undefined,
     accounts: sync.accounts.map(({ remotePassword, ...account }) => ({ ...account, hasRemotePassword: Boolean(remotePassword) })),
   };

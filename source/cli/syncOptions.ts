@@ -2,7 +2,7 @@
 // the selected accounts resolved against the account directory.
 import { UsageError } from '../errors.ts';
 import { ACCOUNT_GROUPS, type AccountGroup, type SelectedAccount, type SyncSettings } from '../engine/syncModel.ts';
-import { SYNC_MODES, type SyncMode } from '../engine/types.ts';
+import { DEFAULT_CONNECTIONS, MAX_CONNECTIONS, SYNC_MODES, type SyncMode } from '../engine/types.ts';
 import { emailProblem, normalizeEmail, type Account } from '../store/accounts.ts';
 import { parseCsv } from '../store/csv.ts';
 import { readUserTextFile } from '../store/dataDir.ts';
@@ -25,6 +25,7 @@ export interface SyncCreateArgs {
   'append-domain'?: string;
   'remove-domain'?: boolean;
   threads?: string | number;
+  connections?: string | number;
   start?: string;
   'loop-until'?: string;
   'loop-interval'?: string;
@@ -47,6 +48,15 @@ export function parseThreads(value: unknown, option = '--threads'): number {
   const text = String(value ?? '').trim();
   if (!/^\d{1,3}$/.test(text) || Number(text) < 1 || Number(text) > 64) {
     throw usage(`${option} must be a whole number from 1 to 64, not ${JSON.stringify(String(value ?? ''))}`);
+  }
+  return Number(text);
+}
+
+/** Connections per user on each server (the account's folder lanes): 1 to MAX_CONNECTIONS. */
+export function parseConnections(value: unknown, option = '--connections'): number {
+  const text = String(value ?? '').trim();
+  if (!/^\d{1,3}$/.test(text) || Number(text) < 1 || Number(text) > MAX_CONNECTIONS) {
+    throw usage(`${option} must be a whole number from 1 to ${MAX_CONNECTIONS}, not ${JSON.stringify(String(value ?? ''))}`);
   }
   return Number(text);
 }
@@ -195,6 +205,7 @@ export function parseSyncSettings(args: SyncCreateArgs, directory: Account[]): S
     group,
     accounts: selectAccounts(args, group, directory),
     threads: args.threads === undefined ? 1 : parseThreads(args.threads),
+    connections: args.connections === undefined ? DEFAULT_CONNECTIONS : parseConnections(args.connections),
     start,
     loopUntil,
     loopIntervalMs: args['loop-interval'] === undefined ? 3_600_000 : parseInterval(args['loop-interval']),

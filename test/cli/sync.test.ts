@@ -91,6 +91,63 @@ test('an account whose source login fails makes the run exit 1; the others compl
   assert.doesNotMatch(result.stderr + result.stdout, /wrong/);
 });
 
+test('--connections: create with it, show it, recreate keeps or changes it; bad values are refused; an older sync shows the default', async () => {
+  const help = await run(['sync', 'create', '--help'], { dataDir });
+  assert.match(help.stdout.replace(/\s+/g, ' '), /--connections Connections per user on each server; that many folders of an account are synced at once \(default 4; Dovecot allows 10\)/);
+
+  const created = await run([...syncArgs(), '--start', 'manual', '--connections', '6'], { dataDir });
+  assert.equal(created.code, 0, created.stderr);
+  const id = created.stdout.trim();
+  const shown = await run(['sync', 'show', id], { dataDir });
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, /Threads: 2 {2}Connections per user: 6 {2}Group: all/);
+  const showJson = async (syncId: string) => JSON.parse((await run(['sync', 'show', syncId, '--json'], { dataDir })).stdout).sync;
+  assert.equal((await showJson(id)).connections, 6);
+
+  // The other way to change a sync's settings: recreate it with the option (and without: it carries over).
+  const changed = await run(['sync', 'recreate', id, '--connections', '8', '--start', 'manual'], { dataDir });
+  assert.equal(changed.code, 0, changed.stderr);
+  assert.equal((await showJson(changed.stdout.trim())).connections, 8);
+  const kept = await run(['sync', 'recreate', id, '--threads', '3', '--start', 'manual'], { dataDir });
+  assert.equal(kept.code, 0, kept.stderr);
+  const copy = await showJson(kept.stdout.trim());
+  assert.equal(copy.connections, 6);
+  assert.equal(copy.threads, 3);
+
+  const syncsFile = path.join(dataDir, 'syncs.db');
+  // The saved syncs, one document a line (NeDB may rewrite the file in another order when it loads it).
+  const savedSyncs = () => fs.readFileSync(syncsFile, 'utf8').split('\n').filter(Boolean).sort();
+  const before = savedSyncs();
+  for (const [args, value] of [
+    [[...syncArgs(), '--connections', '0'], '0'],
+    [[...syncArgs(), '--connections', '51'], '51'],
+    [[...syncArgs(), '--connections', 'x'], 'x'],
+    [['sync', 'recreate', id, '--connections', '0'], '0'],
+  ] as const) {
+    const result = await run([...args], { dataDir });
+    assert.equal(result.code, 2, `${args.join(' ')}: ${result.stdout}${result.stderr}`);
+    assert.ok(!hasStack(result.stderr), result.stderr);
+    assert.equal(result.stderr.trim(), `imap-migrate: --connections must be a whole number from 1 to 50, not "${value}"`);
+  }
+  assert.deepEqual(savedSyncs(), before, 'a refused --connections stores nothing');
+
+  // A sync saved before the setting existed has no connections field: it shows (and recreates with) the default.
+  const created2 = await run([...syncArgs(), '--start', 'manual', '--connections', '9'], { dataDir });
+  const oldId = created2.stdout.trim();
+  const lines = fs.readFileSync(syncsFile, 'utf8').split('\n').map((line) => {
+    if (!line.includes(oldId)) return line;
+    const doc = JSON.parse(line);
+    delete doc.connections;
+    return JSON.stringify(doc);
+  });
+  fs.writeFileSync(syncsFile, lines.join('\n'));
+  assert.ok(!fs.readFileSync(syncsFile, 'utf8').split('\n').some((line) => line.includes(oldId) && line.includes('connections')));
+  assert.match((await run(['sync', 'show', oldId], { dataDir })).stdout, /Connections per user: 4 /);
+  assert.equal((await showJson(oldId)).connections, 4);
+  const fromOld = await run(['sync', 'recreate', oldId, '--start', 'manual'], { dataDir });
+  assert.equal((await showJson(fromOld.stdout.trim())).connections, 4);
+});
+
 test('bad sync input is exit 2 with one line', async () => {
   for (const args of [
     ['sync', 'show', 'nosuchid'],

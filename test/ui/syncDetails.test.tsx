@@ -29,6 +29,19 @@ test('the summary shows every field of D1', async () => {
     assert.ok(frame.includes(text), `${text} in\n${frame}`);
   }
   assert.match(frame, /Pending \| Complete \| Total Accounts: 1 \| 1 \| 2 .*50%/);
+  // The sample syncs were saved without connections per user (as before it existed): the default.
+  assert.ok(frame.includes('Connections   4 per user'), frame);
+});
+
+test('the summary shows the connections per user of the sync, within 80 columns', async () => {
+  const backend = createFakeBackend();
+  backend.syncs[1]!.connections = 6;
+  const app = await openDetails(backend, 0, { columns: 80, rows: 24 });
+  const frame = await waitForFrame(app.lastFrame, 'Throughput');
+  assert.ok(frame.includes('Connections   6 per user'), frame);
+  assert.ok(frame.includes('Threads       2'), frame);
+  for (const line of linesOf(frame)) assert.ok([...line].length <= 80, `too wide: ${line}`);
+  assert.ok(linesOf(frame).length <= 23, frame);
 });
 
 test('only the controls valid in the status act: p pauses a running sync, s is refused with the reason', async () => {

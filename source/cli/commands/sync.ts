@@ -5,7 +5,7 @@ import { MODE_LABELS } from '../../engine/types.ts';
 import { withStore } from '../context.ts';
 import type { GlobalOptions } from '../main.ts';
 import { emit, formatTable } from '../output.ts';
-import { accountTable, formatTime, historyTable, publicSync } from '../syncFormat.ts';
+import { accountTable, connectionsOf, formatTime, historyTable, publicSync } from '../syncFormat.ts';
 import { parseSyncSettings, type SyncCreateArgs } from '../syncOptions.ts';
 import { syncRepository } from '../syncRepository.ts';
 import { createOptions } from '../syncCreateOptions.ts';
@@ -83,7 +83,7 @@ const show: CommandModule<GlobalOptions, Args & { id: string; run?: string }> = 
       const lines = [
         `Sync ${sync.id}: ${sync.status}${sync.nextRunAt && sync.status === 'Scheduled' ? ` (next start ${formatTime(sync.nextRunAt)})` : ''}`,
         `IMAP server: ${sync.source.host}:${sync.source.port} TLS: ${sync.source.tls}${sync.source.allowInvalidCert ? ' (invalid certificate allowed)' : ''}`,
-        `Mode: ${MODE_LABELS[sync.mode]}  Dry run: ${sync.dryRun ? 'Yes' : 'No'}  Threads: ${sync.threads}  Group: ${sync.group}  Accounts: ${sync.accounts.length}`,
+        `Mode: ${MODE_LABELS[sync.mode]}  Dry run: ${sync.dryRun ? 'Yes' : 'No'}  Threads: ${sync.threads}  Connections per user: ${connectionsOf(sync)}  Group: ${sync.group}  Accounts: ${sync.accounts.length}`,
         `Created: ${formatTime(sync.createdAt)}  Start: ${sync.start}  Loop: ${sync.loopUntil ? `every ${sync.loopIntervalMs / 60000} min until ${formatTime(sync.loopUntil)}` : 'No'}`,
         `Runs: ${runs.map((run) => `${run.id} ${formatTime(run.startedAt)} ${run.status}`).join('; ') || 'none yet'}`,
       ];

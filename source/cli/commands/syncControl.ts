@@ -6,6 +6,7 @@ import type { CommandModule } from 'yargs';
 import { ExitCode, UsageError } from '../../errors.ts';
 import type { SyncManager } from '../../engine/syncManager.ts';
 import type { SyncRecord } from '../../engine/syncModel.ts';
+import { DEFAULT_CONNECTIONS } from '../../engine/types.ts';
 import type { Store } from '../../store/store.ts';
 import { withStore } from '../context.ts';
 import type { GlobalOptions } from '../main.ts';
@@ -114,6 +115,7 @@ function argsOf(sync: SyncRecord): SyncCreateArgs {
     group: sync.group,
     accounts: sync.group === 'specific' ? sync.accounts.map((a) => a.email).join(',') : undefined,
     threads: String(sync.threads),
+    connections: String(sync.connections ?? DEFAULT_CONNECTIONS),
     start: 'now',
     notify: sync.notify.join(';'),
     'delete-guard': String(sync.deleteGuardPercent),

@@ -1,11 +1,12 @@
-// The summary of a sync (SPEC D1): two columns of label and value, seven lines.
+// The summary of a sync (SPEC D1): two columns of label and value, eight lines.
 import { Box, Text } from 'ink';
+import { connectionsOf } from '../../cli/syncFormat.ts';
 import type { RunRecord, SyncRecord } from '../backend.ts';
 import { formatBytes, formatDuration, formatRate, formatTime, MODE_NAMES, TLS_NAMES, yesNo } from '../format.ts';
 import { color, fit, statusTone, type Tone } from '../layout.ts';
 import type { Throughput } from '../throughput.ts';
 
-export const SUMMARY_LINES = 7;
+export const SUMMARY_LINES = 8;
 
 interface Field {
   label: string;
@@ -48,6 +49,7 @@ export function SyncSummary({ sync, run, progress, throughput, running, now, wid
     { label: 'Status', value: sync.status, tone: statusTone(sync.status) },
     { label: 'Pend|Comp|Tot', value: `${progress.pending} | ${progress.complete} | ${progress.total}` },
     { label: 'Threads', value: String(sync.threads) },
+    { label: 'Connections', value: `${connectionsOf(sync)} per user` },
   ];
   const right: Field[] = [
     { label: 'IMAP Server', value: sync.source.host },
@@ -57,6 +59,7 @@ export function SyncSummary({ sync, run, progress, throughput, running, now, wid
     { label: 'Loop', value: loopText(sync) },
     { label: 'Loop Until', value: formatTime(sync.loopUntil) },
     { label: 'Throughput', value: rate },
+    { label: '', value: '' },
   ];
   const leftWidth = Math.min(48, Math.max(35, Math.floor(width * 0.42)));
   const rightWidth = Math.min(72, Math.max(20, width - leftWidth));

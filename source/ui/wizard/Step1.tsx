@@ -1,5 +1,5 @@
 // Step 1 (SPEC W1–W5): the source server, the sync mode with the seed's words, dry run,
-// the account group and threads.
+// the account group, threads and connections per user.
 import { color } from '../layout.ts';
 import { Box, Text, type Key } from 'ink';
 import { defaultImapPort } from '../../cli/validate.ts';
@@ -8,7 +8,7 @@ import type { TlsMode } from '../../imap/connection.ts';
 import { firstError, formKey, revalidate, str, type FieldSpec } from './form/form.ts';
 import { FormView, StatusLine } from './form/FormView.tsx';
 import { validateStep1, type StepResult, type WizardState } from './model.ts';
-import { GROUP_LABELS, MODE_TEXTS, SYNC_ALL_WORD } from './texts.ts';
+import { CONNECTIONS_HINT, GROUP_LABELS, MODE_TEXTS, SYNC_ALL_WORD } from './texts.ts';
 
 export const STEP1_FIELDS: readonly FieldSpec[] = [
   { kind: 'text', id: 'host', label: 'IMAP server', placeholder: 'e.g. mail.old-provider.com or an IP' },
@@ -38,6 +38,7 @@ export const STEP1_FIELDS: readonly FieldSpec[] = [
     options: (['all', 'admin', 'specific'] as const).map((group) => ({ value: group, label: GROUP_LABELS[group] })),
   },
   { kind: 'text', id: 'threads', label: 'Threads' },
+  { kind: 'text', id: 'connections', label: 'Connections', width: 4, hint: CONNECTIONS_HINT },
 ];
 
 /** Continue: every field valid, else the focus on the first wrong one. */

@@ -101,6 +101,8 @@ export function Step3View(props: { state: WizardState; width: number; height: nu
     ['Dry run', s1.dryRun ? 'Yes' : 'No'],
     ['Account group', GROUP_LABELS[str(s1, 'group') as AccountGroup]],
     ['Total accounts', String(total)],
+    ['Connections', `${str(s1, 'connections')} per user`],
+    ['', ''],
   ];
   const fields = step3Fields(state.s3);
   const focusedError = firstError(fields, state.errors, state.form.focus);
@@ -112,7 +114,7 @@ export function Step3View(props: { state: WizardState; width: number; height: nu
         Create a sync · Step 3 of 3: summary and schedule
       </Text>
       <Box flexDirection="column" width={width} borderStyle="single" borderDimColor paddingX={1}>
-        {[0, 2, 4, 6].map((i) => (
+        {[0, 2, 4, 6, 8].map((i) => (
           <Box key={i} width={width - 4} height={1}>
             <Pair label={summary[i][0]} value={summary[i][1]} width={half - 2} />
             <Pair label={summary[i + 1][0]} value={summary[i + 1][1]} width={width - 4 - (half - 2)} />

@@ -1,9 +1,9 @@
 // The wizard's state (SPEC W1–W8) and the pure rules over it: defaults (or a sync to
 // recreate), validation of each step, the account rows of step 2 and the settings created.
 import { parseHost, parsePort, defaultImapPort } from '../../cli/validate.ts';
-import { parseDate, parseInterval, parseNotify, parseThreads } from '../../cli/syncOptions.ts';
+import { parseConnections, parseDate, parseInterval, parseNotify, parseThreads } from '../../cli/syncOptions.ts';
 import type { AccountGroup, SelectedAccount, SyncSettings } from '../../engine/syncModel.ts';
-import type { SyncMode } from '../../engine/types.ts';
+import { DEFAULT_CONNECTIONS, type SyncMode } from '../../engine/types.ts';
 import type { TlsMode } from '../../imap/connection.ts';
 import type { DirectoryEntry } from '../backend.ts';
 import type { TypedConfirm } from './form/dialogs.tsx';
@@ -83,6 +83,7 @@ export function initialState(initial?: SyncSettings): WizardState {
     dryRun: initial?.dryRun ?? true,
     group: initial?.group ?? 'all',
     threads: String(initial?.threads ?? 1),
+    connections: String(initial?.connections ?? DEFAULT_CONNECTIONS),
   };
   const s3: FormValues = {
     start: start === 'now' || start === 'manual' ? start : 'at',
@@ -120,11 +121,14 @@ export function parseFutureDate(text: string, label: string, now = Date.now()): 
   return iso;
 }
 
+export const CONNECTIONS_LABEL = 'Connections per user';
+
 export function validateStep1(values: FormValues): FormErrors {
   const errors: FormErrors = {};
   check(errors, 'host', 'IMAP server', () => parseHost(str(values, 'host'), 'IMAP server'));
   check(errors, 'port', 'Port', () => parsePort(str(values, 'port'), 'Port'));
   check(errors, 'threads', 'Threads', () => parseThreads(str(values, 'threads'), 'Threads'));
+  check(errors, 'connections', CONNECTIONS_LABEL, () => parseConnections(str(values, 'connections'), CONNECTIONS_LABEL));
   return errors;
 }
 
@@ -184,6 +188,7 @@ export function buildSettings(state: WizardState, accounts: SelectedAccount[], w
     group: str(s1, 'group') as AccountGroup,
     accounts,
     threads: parseThreads(str(s1, 'threads')),
+    connections: parseConnections(str(s1, 'connections')),
     start: 'now',
     loopIntervalMs: 3_600_000,
     notify: [],

@@ -45,3 +45,6 @@ export const NOTIFY_HELP =
 
 /** The word to type before a Sync All without dry run is created. */
 export const SYNC_ALL_WORD = 'SYNC ALL';
+
+/** Beside the connections field of step 1: what the number means (SyncSettings.connections). */
+export const CONNECTIONS_HINT = 'per user per server: folders at once (Dovecot allows 10)';

@@ -57,6 +57,7 @@ test('Recreate pre-fills every field and account, and recreates from the old syn
     loopIntervalMs: 2 * 3_600_000,
     notify: ['ops@example.com', 'boss@example.com'],
     deleteGuardPercent: 25,
+    connections: 7,
   });
   const { app, backend, done } = await renderWizard({ initial, recreateFrom: 'sync0001aaaabbbb' });
   assert.match(lineOf(app, 'IMAP server'), /imap\.legacy\.example/);
@@ -66,6 +67,7 @@ test('Recreate pre-fills every field and account, and recreates from the old syn
   assert.match(lineOf(app, 'Sync mode'), /\(•\) Flags and New Messages/);
   assert.match(lineOf(app, 'Dry run'), /\[ \]/);
   assert.match(lineOf(app, 'Threads'), /3/);
+  assert.match(lineOf(app, 'Connections'), /Connections\s+7 /);
   await press(app, KEY.enter);
   await waitFor(app, 'Step 2 of 3');
   await waitFor(app, '1 of 2 checked');
@@ -92,6 +94,23 @@ test('Recreate pre-fills every field and account, and recreates from the old syn
   assert.equal(sync.loopIntervalMs, initial.loopIntervalMs);
   assert.deepEqual(sync.notify, initial.notify);
   assert.equal(sync.deleteGuardPercent, 25);
+  assert.equal(sync.connections, 7);
+});
+
+test('Recreate of a sync saved before connections per user existed offers and keeps the default, 4', async () => {
+  const initial = sampleSettings({ threads: 2 });
+  assert.equal('connections' in initial, false);
+  const { app, backend, done } = await renderWizard({ initial, recreateFrom: 'sync0001aaaabbbb' });
+  assert.match(lineOf(app, 'Connections'), /Connections\s+4 /);
+  await press(app, KEY.enter);
+  await waitFor(app, 'Step 2 of 3');
+  await waitFor(app, (f) => !f.includes('Loading'));
+  await press(app, KEY.enter);
+  await waitFor(app, 'Step 3 of 3');
+  assert.match(lineOf(app, 'Connections'), /4 per user/);
+  await press(app, KEY.enter);
+  await until(() => done.length === 1);
+  assert.equal(backend.syncs.at(-1)!.connections, 4);
 });
 
 test('Sync All without dry run needs SYNC ALL typed; anything else cancels', async () => {

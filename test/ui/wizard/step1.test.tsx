@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { cleanup } from 'ink-testing-library';
-import { flat, frame, KEY, press, waitFor } from './support.ts';
+import { flat, frame, KEY, press, until, waitFor } from './support.ts';
 import { focusField, lineOf, renderWizard } from './setup.tsx';
 
 afterEach(() => cleanup());
@@ -16,6 +16,7 @@ test('step 1 shows the defaults, the mode explanation and suggested uses', async
   assert.match(lineOf(app, 'Dry run'), /\[x\]/);
   assert.match(lineOf(app, 'Accounts'), /\(•\) All Accounts/);
   assert.match(lineOf(app, 'Threads'), /Threads\s+1/);
+  assert.match(lineOf(app, 'Connections'), /Connections\s+4\s+per user per server: folders at once \(Dovecot allows 10\)/);
   assert.match(text, /New Messages: This option will only download messages not previously downloaded/);
   assert.match(text, /Suggested uses: Anytime after the MX record change/);
   for (const line of frame(app).split('\n')) assert.ok(line.length <= 80, `wider than 80: ${line}`);
@@ -107,4 +108,40 @@ test('Esc on an untouched step 1 cancels at once', async () => {
   const { app, cancelled } = await renderWizard();
   await press(app, KEY.esc);
   assert.equal(cancelled(), 1);
+});
+
+test('Connections per user: 0, 51 and "x" are refused with the range; a good value reaches the summary and the sync', async () => {
+  const { app, backend, done } = await renderWizard();
+  await press(app, 'imap.old.example', KEY.enter);
+  for (const bad of ['0', '51', 'x']) {
+    await focusField(app, 'Connections');
+    await press(app, KEY.ctrlU, KEY.backspace, KEY.backspace, KEY.backspace, bad, KEY.tab);
+    await waitFor(app, `✗ Connections per user must be a whole number`);
+    // Continue refuses and names the field and the range in full.
+    await press(app, KEY.enter);
+    const text = await waitFor(app, /› Connections/);
+    assert.match(text, new RegExp(`Connections per user must be a whole number from 1 to 50, not "${bad}"`));
+    assert.match(text, /Step 1 of 3/);
+    for (const line of text.split('\n')) assert.ok(line.length <= 80, `wider than 80: ${line}`);
+  }
+  await press(app, KEY.backspace, KEY.backspace, '6');
+  await waitFor(app, (f) => !f.includes('Connections per user must be'));
+  await press(app, KEY.enter, KEY.enter);
+  await waitFor(app, 'Step 2 of 3');
+  await waitFor(app, (f) => !f.includes('Loading'));
+  await press(app, KEY.enter);
+  await waitFor(app, 'Step 3 of 3');
+  assert.match(lineOf(app, 'Connections'), /Connections\s+6 per user/);
+  await press(app, KEY.esc);
+  await waitFor(app, 'Step 2 of 3');
+  await press(app, KEY.esc);
+  await waitFor(app, 'Step 1 of 3');
+  assert.match(lineOf(app, 'Connections'), /Connections\s+6 /);
+  await press(app, KEY.enter);
+  await waitFor(app, 'Step 2 of 3');
+  await press(app, KEY.enter);
+  await waitFor(app, 'Step 3 of 3');
+  await press(app, KEY.enter);
+  await until(() => done.length === 1);
+  assert.equal(backend.syncs.at(-1)!.connections, 6);
 });

@@ -109,6 +109,12 @@ export function FormView(props: FormViewProps) {
                   ✗ {error}
                 </Text>
               </Box>
+            ) : field.kind === 'text' && field.hint ? (
+              <Box flexGrow={1} flexShrink={1} marginLeft={1}>
+                <Text dimColor wrap="truncate-end">
+                  {field.hint}
+                </Text>
+              </Box>
             ) : null}
           </Box>
         );

@@ -17,7 +17,15 @@ interface FieldBase {
 }
 
 export type FieldSpec =
-  | (FieldBase & { kind: 'text'; masked?: boolean; placeholder?: string; /** Columns for the value (else the form's). */ width?: number })
+  | (FieldBase & {
+      kind: 'text';
+      masked?: boolean;
+      placeholder?: string;
+      /** Columns for the value (else the form's). */
+      width?: number;
+      /** Shown dim after the value while it has no error (what the value means). */
+      hint?: string;
+    })
   | (FieldBase & { kind: 'choice'; options: readonly ChoiceOption[] })
   | (FieldBase & { kind: 'toggle'; text: string });
 
