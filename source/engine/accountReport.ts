@@ -10,7 +10,17 @@ import {
   type LogLine,
 } from './types.ts';
 
-export class AccountReport {
+/** What the work on one folder reports through: counters, the download log and the error log. */
+export interface ReportSink {
+  readonly counters: Counters;
+  note(text: string): void;
+  error(code: ErrorCode, detail: string): void;
+  add(counter: Exclude<keyof Counters, 'errors' | 'bytesDownloaded'>, amount?: number): void;
+  /** Bytes of copied messages (for throughput); shown with the next counters event. */
+  addBytes(bytes: number): void;
+}
+
+export class AccountReport implements ReportSink {
   readonly counters: Counters = zeroCounters();
   readonly errors: ErrorLine[] = [];
   readonly log: LogLine[] = [];
@@ -43,6 +53,15 @@ export class AccountReport {
     this.changed();
   }
 
+  addBytes(bytes: number): void {
+    this.counters.bytesDownloaded += bytes;
+  }
+
+  /** A report for one folder: it tallies that folder's counters and passes everything on. */
+  forFolder(): FolderReport {
+    return new FolderReport(this);
+  }
+
   changed(): void {
     this.emit({ type: 'counters', account: this.account, counters: { ...this.counters } });
   }
@@ -60,5 +79,34 @@ export class AccountReport {
       startedAt: this.startedAt,
       completedAt: this.completedAt,
     };
+  }
+}
+
+/**
+ * One folder's share of an account's report. Folders of an account run at once (one per
+ * connection lane), so a folder's log line is its own tally, not a difference of the account's.
+ */
+export class FolderReport implements ReportSink {
+  readonly counters: Counters = zeroCounters();
+
+  constructor(private readonly account: AccountReport) {}
+
+  note(text: string): void {
+    this.account.note(text);
+  }
+
+  error(code: ErrorCode, detail: string): void {
+    this.counters.errors += 1;
+    this.account.error(code, detail);
+  }
+
+  add(counter: Exclude<keyof Counters, 'errors' | 'bytesDownloaded'>, amount = 1): void {
+    this.counters[counter] += amount;
+    this.account.add(counter, amount);
+  }
+
+  addBytes(bytes: number): void {
+    this.counters.bytesDownloaded += bytes;
+    this.account.addBytes(bytes);
   }
 }

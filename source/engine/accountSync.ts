@@ -1,9 +1,11 @@
-// Syncs one account: connect both sides, plan every folder (the dry run stops here), check the
-// deletion guard, then carry the plan out folder by folder, reconnecting with backoff when a
-// connection drops and resuming where it was (SPEC W2, W3, E1–E8).
+// Syncs one account: connect both sides, list the folders, then plan and carry out each folder
+// (the dry run only plans; Sync All plans every folder first, for the deletion guard). Several
+// folders go at once, each on its own lane (a source and a destination connection), within the
+// account's connection budget. A lane that loses a connection reconnects with backoff and
+// resumes where it was (SPEC W2, W3, E1–E8).
 import { describeEndpoint, ImapError, type OpenOptions } from '../imap/connection.ts';
 import { ImapSession } from '../imap/session.ts';
-import { AccountReport } from './accountReport.ts';
+import { AccountReport, type FolderReport } from './accountReport.ts';
 import type { ByteBudget } from './byteBudget.ts';
 import {
   AccountStop,
@@ -11,11 +13,13 @@ import {
   describeFolderResult,
   executeFolderWork,
   planFolderWork,
+  placeholderWork,
+  planUnchangedFromListing,
   type FolderContext,
   type FolderWork,
 } from './folderWork.ts';
 import { flagChangeCount } from './planMessages.ts';
-import { planFolders } from './planFolders.ts';
+import { planFolders, type FolderPair } from './planFolders.ts';
 import type { CopyStateStore } from './ports.ts';
 import { MODE_LABELS, type AccountEvent, type AccountResult, type AccountSyncJob, type SideAccess } from './types.ts';
 
@@ -58,74 +62,176 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
   const report = new AccountReport(job.account, options.dryRun, deps.emit ?? (() => undefined));
   const open = deps.openSession ?? defaultOpen;
   const sleep = deps.sleep ?? ((ms: number) => defaultSleep(ms, deps.signal));
-  let sessions: Sessions | undefined;
-  let failures = 0;
-  let progressAtLastFailure = -1;
+  /** What imapflow learned from the listing, handed to every lane's new connections. */
+  let listings: { source: ReadonlyMap<string, unknown>; destination: ReadonlyMap<string, unknown> } | undefined;
 
   report.note(
     `start ${job.account}: source ${describeEndpoint(job.source.endpoint)} as ${who(job.source)}, ` +
       `destination ${describeEndpoint(job.destination.endpoint)} as ${who(job.destination)}, mode ${MODE_LABELS[options.mode]}`,
   );
 
-  const closeSessions = async () => {
-    const open = sessions;
-    sessions = undefined;
-    if (open) await Promise.all([open.source.close(), open.destination.close()]);
-  };
-
-  const connect = async (): Promise<Sessions> => {
-    if (sessions && sessions.source.usable && sessions.destination.usable) return sessions;
-    await closeSessions();
-    const openOptions: OpenOptions = {};
-    const source = await open('source', job.source, openOptions);
-    try {
-      const destination = await open('destination', job.destination, openOptions);
-      sessions = { source, destination };
-      return sessions;
-    } catch (error) {
-      await source.close();
-      throw error;
+  /** Both sides' connections, opened at once; a failure on the source is the one reported. */
+  const openBoth = async (): Promise<Sessions> => {
+    const [source, destination] = await Promise.allSettled([
+      open('source', job.source, {}),
+      open('destination', job.destination, {}),
+    ]);
+    if (source.status === 'fulfilled' && destination.status === 'fulfilled') {
+      if (listings) {
+        source.value.adoptListing(listings.source);
+        destination.value.adoptListing(listings.destination);
+      }
+      return { source: source.value, destination: destination.value };
     }
+    await Promise.all([source, destination].map((side) => (side.status === 'fulfilled' ? side.value.close() : undefined)));
+    throw source.status === 'rejected' ? source.reason : (destination as PromiseRejectedResult).reason;
   };
 
-  /** Runs a step, reconnecting and running it again after a transient failure (E6). */
-  const withReconnect = async <T>(step: (sessions: Sessions) => Promise<T>): Promise<T> => {
-    for (;;) {
-      try {
-        return await step(await connect());
-      } catch (error) {
-        if (!(error instanceof ImapError) || !error.transient || deps.signal?.aborted) throw error;
-        const progress = report.counters.downloaded + report.counters.flagsChanged;
-        if (progress > progressAtLastFailure) failures = 0;
-        progressAtLastFailure = progress;
-        failures += 1;
-        if (failures > options.maxRetries) throw error;
-        const delay = Math.min(30_000, options.retryBaseMs * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);
-        report.note(`${error.message}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${failures} of ${options.maxRetries})`);
-        await closeSessions();
-        await sleep(delay);
-        if (deps.signal?.aborted) throw new AccountStop(deps.signal.reason === 'stop' ? 'stop' : 'pause', 'stopped while reconnecting');
+  /** One source and one destination connection; the unit of the connection budget. */
+  class Lane {
+    sessions?: Sessions;
+    private failures = 0;
+    private progressAtLastFailure = -1;
+
+    async connect(): Promise<Sessions> {
+      if (this.sessions && this.sessions.source.usable && this.sessions.destination.usable) return this.sessions;
+      await this.close();
+      this.sessions = await openBoth();
+      return this.sessions;
+    }
+
+    async close(): Promise<void> {
+      const current = this.sessions;
+      this.sessions = undefined;
+      if (current) await Promise.all([current.source.close(), current.destination.close()]);
+    }
+
+    /** Runs a step, reconnecting and running it again after a transient failure (E6). */
+    async withReconnect<T>(step: (sessions: Sessions) => Promise<T>): Promise<T> {
+      for (;;) {
+        try {
+          return await step(await this.connect());
+        } catch (error) {
+          if (!(error instanceof ImapError) || !error.transient || deps.signal?.aborted) throw error;
+          const progress = report.counters.downloaded + report.counters.flagsChanged;
+          if (progress > this.progressAtLastFailure) this.failures = 0;
+          this.progressAtLastFailure = progress;
+          this.failures += 1;
+          if (this.failures > options.maxRetries) throw error;
+          const delay = Math.min(30_000, options.retryBaseMs * 2 ** (this.failures - 1)) * (0.5 + Math.random() / 2);
+          report.note(`${error.message}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.failures} of ${options.maxRetries})`);
+          await this.close();
+          await sleep(delay);
+          if (deps.signal?.aborted) throw new AccountStop(deps.signal.reason === 'stop' ? 'stop' : 'pause', 'stopped while reconnecting');
+        }
       }
     }
+  }
+  const lanes: Lane[] = [new Lane()];
+
+  /**
+   * Works through the items on up to `connections` lanes at once, each lane taking the next
+   * item when it is done with one. The first error ends the account: the other lanes finish the
+   * folder they are on (pause and stop reach them at their next safe point) and take no more.
+   */
+  const onLanes = async <T>(items: T[], work: (lane: Lane, item: T) => Promise<void>): Promise<void> => {
+    let next = 0;
+    let failure: { error: unknown } | undefined;
+    const count = Math.max(1, Math.min(options.connections, items.length));
+    while (lanes.length < count) lanes.push(new Lane());
+    await Promise.all(
+      lanes.slice(0, count).map(async (lane, index) => {
+        if (index > 0 && !failure && next < items.length) {
+          // A further lane is a help, not a need: a server that refuses one more connection (a
+          // per-user limit lower than the budget) leaves the work to the lanes that have one.
+          try {
+            await lane.connect();
+          } catch (error) {
+            if (error instanceof ImapError) {
+              report.note(`could not open connection pair ${index + 1} (${error.message}); going on with fewer at once`);
+            } else {
+              failure ??= { error };
+            }
+            return;
+          }
+        }
+        while (!failure && next < items.length) {
+          const item = items[next++];
+          try {
+            await work(lane, item);
+          } catch (error) {
+            failure ??= { error };
+          }
+        }
+      }),
+    );
+    if (failure) throw failure.error;
   };
 
-  const contextOf = (current: Sessions): FolderContext => ({
+  const contextOf = (current: Sessions, folderReport: FolderReport): FolderContext => ({
     source: current.source,
     destination: current.destination,
     state: deps.state,
     pairKey: job.pairKey,
     options,
-    report,
+    report: folderReport,
     signal: deps.signal,
     budget: deps.budget,
   });
 
+  interface FolderTask {
+    pair: FolderPair;
+    report: FolderReport;
+    work?: FolderWork;
+  }
+
+  /** A folder's failure that skips the folder, not the account. */
+  const skipFolder = (error: unknown, pair: FolderPair, what: string): void => {
+    if (error instanceof ImapError && !error.transient && error.code !== 'OVERQUOTA') {
+      report.error('FOLDER_FAILED', `${pair.source.path}: ${error.message}; ${what}`);
+      return;
+    }
+    throw error;
+  };
+
+  const plan = async (lane: Lane, task: FolderTask, listedCount: number | undefined): Promise<void> => {
+    try {
+      await lane.withReconnect(async (current) => {
+        task.work = await planFolderWork(contextOf(current, task.report), task.pair);
+      });
+    } catch (error) {
+      skipFolder(error, task.pair, 'folder skipped');
+      report.add('messages', -(listedCount ?? 0));
+      return;
+    }
+    // The total came from the listing's counters: correct it by what the folder really holds.
+    report.add('messages', task.work!.sourceCount - (listedCount ?? 0));
+  };
+
+  const execute = async (lane: Lane, task: FolderTask): Promise<void> => {
+    let current = task.work!;
+    let attempts = 0;
+    await lane
+      .withReconnect(async (now) => {
+        if (attempts++ > 0) {
+          // After a reconnect the folder is planned anew, from fresh counters: what was copied
+          // before the connection dropped is in the record by then.
+          const { counts: _listed, ...source } = current.pair.source;
+          current = await planFolderWork(contextOf(now, task.report), { ...current.pair, source, destCounts: undefined });
+        }
+        await executeFolderWork(contextOf(now, task.report), current);
+      })
+      .catch((error: unknown) => skipFolder(error, current.pair, 'rest of the folder skipped'));
+    const how = current.unchanged ? ' (unchanged since the last pass)' : current.incremental ? ' (changes only, by CONDSTORE)' : '';
+    report.note(describeFolderResult(current.pair, task.report.counters, current.plan.adopt.length) + how);
+  };
+
   try {
-    // Plan: every folder of the source, matched against the destination.
-    const works = await withReconnect(async (current) => {
-      const sourceFolders = await current.source.listFolders();
-      const destinationFolders = await current.destination.listFolders();
-      const folderPlan = planFolders({
+    // The folders of both sides, listed at once (with their counters, where the servers offer it).
+    const folderPlan = await lanes[0].withReconnect(async (current) => {
+      const [sourceFolders, destinationFolders] = await Promise.all([current.source.listFolders(), current.destination.listFolders()]);
+      listings = { source: current.source.listing, destination: current.destination.listing };
+      return planFolders({
         mode: options.mode,
         mapSpecialUse: options.mapSpecialUse,
         source: sourceFolders,
@@ -133,33 +239,47 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
         destination: destinationFolders,
         destinationNaming: current.destination.naming(destinationFolders),
       });
-      for (const note of folderPlan.notes) report.note(note);
-      const planned: FolderWork[] = [];
-      for (const pair of folderPlan.pairs) {
-        try {
-          planned.push(await planFolderWork(contextOf(current), pair));
-        } catch (error) {
-          if (error instanceof ImapError && !error.transient) {
-            report.error('FOLDER_FAILED', `${pair.source.path}: ${error.message}; folder skipped`);
-            continue;
-          }
-          throw error;
-        }
-      }
-      const deleteCounts = new Map<string, number>();
-      for (const path of folderPlan.deleteFolders) deleteCounts.set(path, await current.destination.messageCount(path));
-      return { planned, deleteFolders: folderPlan.deleteFolders, deleteCounts };
     });
+    for (const note of folderPlan.notes) report.note(note);
+    const tasks: FolderTask[] = folderPlan.pairs.map((pair) => ({ pair, report: report.forFolder() }));
+    const listedCounts = new Map(tasks.map((task) => [task, task.pair.source.noSelect ? 0 : task.pair.source.counts?.messages]));
+    report.add('messages', [...listedCounts.values()].reduce((sum: number, count) => sum + (count ?? 0), 0));
 
-    const sourceTotal = works.planned.reduce((sum, work) => sum + work.sourceCount, 0);
-    report.add('messages', sourceTotal);
+    // Folders neither side touched since the last clean pass are known from the listings alone.
+    const toPlan: FolderTask[] = [];
+    for (const task of tasks) {
+      if (task.pair.subscribe) {
+        toPlan.push(task);
+        continue;
+      }
+      task.work = task.pair.source.noSelect
+        ? placeholderWork(task.pair)
+        : await planUnchangedFromListing(deps.state, job.pairKey, options.mode, task.pair);
+      if (!task.work) toPlan.push(task);
+    }
+
+    // Sync All plans every folder before touching any, to check the deletion guard; so does the
+    // dry run, which stops there. Otherwise each folder is carried out as soon as it is planned,
+    // on the lane that planned it (its folders still selected there).
+    const planAllFirst = options.dryRun || (options.mode === 'all' && !options.allowMassDelete);
+    await onLanes(toPlan, async (lane, task) => {
+      await plan(lane, task, listedCounts.get(task));
+      if (!planAllFirst && task.work) await execute(lane, task);
+    });
+    const planned = tasks.filter((task) => task.work).map((task) => task.work!);
+
+    const deleteCounts = new Map<string, number>();
+    if (folderPlan.deleteFolders.length > 0) {
+      await lanes[0].withReconnect(async (current) => {
+        for (const path of folderPlan.deleteFolders) deleteCounts.set(path, await current.destination.messageCount(path));
+      });
+    }
 
     if (options.mode === 'all' && !options.allowMassDelete) {
-      const destTotal =
-        works.planned.reduce((sum, work) => sum + work.destCount, 0) + [...works.deleteCounts.values()].reduce((a, b) => a + b, 0);
+      const destTotal = planned.reduce((sum, work) => sum + work.destCount, 0) + [...deleteCounts.values()].reduce((a, b) => a + b, 0);
       const toDelete =
-        works.planned.reduce((sum, work) => sum + work.plan.deleteAbsent.length + work.plan.deleteDuplicates.length, 0) +
-        [...works.deleteCounts.values()].reduce((a, b) => a + b, 0);
+        planned.reduce((sum, work) => sum + work.plan.deleteAbsent.length + work.plan.deleteDuplicates.length, 0) +
+        [...deleteCounts.values()].reduce((a, b) => a + b, 0);
       if (toDelete > 0 && toDelete > (options.deleteGuardPercent / 100) * destTotal) {
         report.error(
           'DELETE_GUARD',
@@ -171,54 +291,39 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
     }
 
     if (options.dryRun) {
-      for (const work of works.planned) {
+      for (const work of planned) {
         if (!work.pair.destExists) report.add('foldersCreated');
         report.add('downloaded', work.plan.copy.length);
-        report.counters.bytesDownloaded += work.plan.copy.reduce((sum, message) => sum + message.size, 0);
+        report.addBytes(work.plan.copy.reduce((sum, message) => sum + message.size, 0));
         report.add('flagsChanged', flagChangeCount(work.plan));
         report.add('messagesDeleted', work.plan.deleteAbsent.length);
         report.add('duplicatesDeleted', work.plan.deleteDuplicates.length);
         report.note(describeFolderPlan(work));
       }
-      for (const path of works.deleteFolders) {
+      for (const path of folderPlan.deleteFolders) {
         report.add('foldersDeleted');
-        report.add('messagesDeleted', works.deleteCounts.get(path) ?? 0);
-        report.note(`would delete folder ${path} (${works.deleteCounts.get(path) ?? 0} messages)`);
+        report.add('messagesDeleted', deleteCounts.get(path) ?? 0);
+        report.note(`would delete folder ${path} (${deleteCounts.get(path) ?? 0} messages)`);
       }
       report.note('done (dry run: nothing was changed)');
       return report.finish('complete');
     }
 
-    for (const work of works.planned) {
-      let current = work;
-      let planSessions = sessions;
-      const before = { ...report.counters };
-      await withReconnect(async (now) => {
-        if (planSessions !== now) {
-          // After a reconnect the folder is planned anew: what was copied is in the record.
-          const wasCreated = current.pair.destExists;
-          current = await planFolderWork(contextOf(now), { ...current.pair, destExists: wasCreated });
-          planSessions = now;
-        }
-        await executeFolderWork(contextOf(now), current);
-      }).catch((error: unknown) => {
-        if (error instanceof ImapError && !error.transient && error.code !== 'OVERQUOTA') {
-          report.error('FOLDER_FAILED', `${work.pair.source.path}: ${error.message}; rest of the folder skipped`);
-          return;
-        }
-        throw error;
-      });
-      const how = current.unchanged ? ' (unchanged since the last pass)' : current.incremental ? ' (changes only, by CONDSTORE)' : '';
-      report.note(describeFolderResult(work.pair, before, report.counters, current.plan.adopt.length) + how);
+    // Unchanged folders cost nothing; the rest (Sync All) are carried out now, on the lanes.
+    for (const task of tasks) {
+      if (task.work?.unchanged && !toPlan.includes(task)) {
+        report.note(describeFolderResult(task.pair, task.report.counters, 0) + ' (unchanged since the last pass)');
+      }
     }
+    if (planAllFirst) await onLanes(toPlan.filter((task) => task.work), execute);
 
-    for (const path of works.deleteFolders) {
-      await withReconnect(async (now) => {
+    for (const path of folderPlan.deleteFolders) {
+      await lanes[0].withReconnect(async (now) => {
         await now.destination.deleteFolder(path);
       });
       report.add('foldersDeleted');
-      report.add('messagesDeleted', works.deleteCounts.get(path) ?? 0);
-      report.note(`deleted folder ${path} (${works.deleteCounts.get(path) ?? 0} messages)`);
+      report.add('messagesDeleted', deleteCounts.get(path) ?? 0);
+      report.note(`deleted folder ${path} (${deleteCounts.get(path) ?? 0} messages)`);
     }
     report.note(`done: ${report.counters.downloaded} copied, ${report.counters.errors} errors`);
     return report.finish('complete');
@@ -238,6 +343,6 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
     report.error('INTERNAL_ERROR', error instanceof Error ? error.message : String(error));
     return report.finish('failed');
   } finally {
-    await closeSessions();
+    await Promise.all(lanes.map((lane) => lane.close()));
   }
 }

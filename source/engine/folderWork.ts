@@ -2,7 +2,7 @@
 // the copy record and by content identity, then flags, copies and deletions.
 import { ImapError } from '../imap/connection.ts';
 import type { FolderCounts, FolderStatus, ImapSession, MessageSummary } from '../imap/session.ts';
-import type { AccountReport } from './accountReport.ts';
+import type { ReportSink } from './accountReport.ts';
 import { sharedByteBudget, type ByteBudget } from './byteBudget.ts';
 import type { FolderPair } from './planFolders.ts';
 import {
@@ -41,7 +41,7 @@ export interface FolderContext {
   state: CopyStateStore;
   pairKey: string;
   options: AccountSyncOptions;
-  report: AccountReport;
+  report: ReportSink;
   signal?: AbortSignal;
   /** Bytes of bodies held at once across accounts (the process-wide budget when absent). */
   budget?: ByteBudget;
@@ -93,6 +93,46 @@ function sameSide(counts: FolderCounts, mark: FolderSideMark): boolean {
 }
 
 /**
+ * The part of the fast path that needs no connection: the record's mark against the counters
+ * of both sides: the mark covers this mode and folder, both UIDVALIDITYs are the recorded ones,
+ * and the destination is exactly as the last clean pass left it.
+ */
+function markStillApplies(
+  pair: FolderPair,
+  record: FolderCopyState | undefined,
+  mode: SyncMode,
+  sourceCounts: FolderCounts,
+  destCounts: FolderCounts,
+): record is FolderCopyState & { mark: FolderSyncMark } {
+  const mark = record?.mark;
+  if (!record || !mark || !markCovers(mark.mode, mode) || record.destFolder !== pair.destPath) return false;
+  if (sourceCounts.uidValidity !== record.sourceUidValidity || destCounts.uidValidity !== record.destUidValidity) return false;
+  return Boolean(sourceCounts.highestModseq) && sameSide(destCounts, mark.destination);
+}
+
+function unchangedWork(pair: FolderPair, sourceCounts: FolderCounts, destCounts: FolderCounts): FolderWork {
+  return { pair, recordValid: true, plan: EMPTY_PLAN, sourceCount: sourceCounts.messages, destCount: destCounts.messages, unchanged: true };
+}
+
+/**
+ * A folder that neither side has touched since the last clean pass, seen from the counters that
+ * came with the listings alone: no connection needed. Undefined when that cannot be told so.
+ */
+export async function planUnchangedFromListing(
+  state: CopyStateStore,
+  pairKey: string,
+  mode: SyncMode,
+  pair: FolderPair,
+): Promise<FolderWork | undefined> {
+  const sourceCounts = pair.source.counts;
+  const destCounts = pair.destCounts;
+  if (pair.source.noSelect || !pair.destExists || !sourceCounts || !destCounts) return undefined;
+  const record = await state.load(pairKey, pair.source.path);
+  if (!markStillApplies(pair, record, mode, sourceCounts, destCounts) || !sameSide(sourceCounts, record.mark.source)) return undefined;
+  return unchangedWork(pair, sourceCounts, destCounts);
+}
+
+/**
  * The CONDSTORE fast path (RFC 7162). Where the last clean pass left a mark and the destination
  * has not moved since (its HIGHESTMODSEQ, UIDNEXT and count are as the pass left them):
  * - the source has not moved either: nothing to do, and no FETCH at all;
@@ -103,23 +143,13 @@ function sameSide(counts: FolderCounts, mark: FolderSideMark): boolean {
  */
 async function planFromMark(context: FolderContext, pair: FolderPair, record: FolderCopyState | undefined): Promise<FolderWork | undefined> {
   const { source, destination, options } = context;
-  const mark = record?.mark;
-  if (!record || !mark || !pair.destExists || !source.condstore || !destination.condstore) return undefined;
-  if (!markCovers(mark.mode, options.mode) || record.destFolder !== pair.destPath) return undefined;
-  const sourceCounts = await source.folderCounts(pair.source.path);
-  const destCounts = await destination.folderCounts(pair.destPath);
-  if (sourceCounts.uidValidity !== record.sourceUidValidity || destCounts.uidValidity !== record.destUidValidity) return undefined;
-  if (!sourceCounts.highestModseq || !sameSide(destCounts, mark.destination)) return undefined;
-  if (sameSide(sourceCounts, mark.source)) {
-    return {
-      pair,
-      recordValid: true,
-      plan: EMPTY_PLAN,
-      sourceCount: sourceCounts.messages,
-      destCount: destCounts.messages,
-      unchanged: true,
-    };
-  }
+  if (!record?.mark || !pair.destExists || !source.condstore || !destination.condstore) return undefined;
+  // The listing's counters where it brought them, else one STATUS each.
+  const sourceCounts = pair.source.counts ?? (await source.folderCounts(pair.source.path));
+  const destCounts = pair.destCounts ?? (await destination.folderCounts(pair.destPath));
+  if (!markStillApplies(pair, record, options.mode, sourceCounts, destCounts)) return undefined;
+  const mark = record.mark;
+  if (sameSide(sourceCounts, mark.source)) return unchangedWork(pair, sourceCounts, destCounts);
   const sourceStatus = await source.select(pair.source.path, true);
   if (!sourceStatus.highestModseq || sourceStatus.uidNext < mark.source.uidNext) return undefined;
   const changed = await source.listChangedSince(mark.source.highestModseq);
@@ -158,11 +188,14 @@ async function planFromMark(context: FolderContext, pair: FolderPair, record: Fo
 }
 
 /** Lists both sides of one folder pair and decides every action. Touches nothing. */
+/** A hierarchy placeholder of the source: nothing to list, nothing to copy. */
+export function placeholderWork(pair: FolderPair): FolderWork {
+  return { pair, recordValid: false, plan: EMPTY_PLAN, sourceCount: 0, destCount: 0 };
+}
+
 export async function planFolderWork(context: FolderContext, pair: FolderPair): Promise<FolderWork> {
   const { source, destination, options } = context;
-  if (pair.source.noSelect) {
-    return { pair, recordValid: false, plan: EMPTY_PLAN, sourceCount: 0, destCount: 0 };
-  }
+  if (pair.source.noSelect) return placeholderWork(pair);
   const record = await context.state.load(context.pairKey, pair.source.path);
   const quick = await planFromMark(context, pair, record);
   if (quick) return quick;
@@ -237,15 +270,15 @@ export function describeFolderPlan(work: FolderWork): string {
   return folderLine(pair, parts);
 }
 
-/** The download-log line of a folder once done: what the counters moved by. */
-export function describeFolderResult(pair: FolderPair, before: Counters, after: Counters, adopted: number): string {
+/** The download-log line of a folder once done: what it did, from its own tally. */
+export function describeFolderResult(pair: FolderPair, done: Counters, adopted: number): string {
   const parts: string[] = [];
-  if (after.foldersCreated > before.foldersCreated) parts.push('created');
-  parts.push(`copied ${after.downloaded - before.downloaded}`, `flags ${after.flagsChanged - before.flagsChanged}`);
-  parts.push(`deleted ${after.messagesDeleted - before.messagesDeleted}`);
-  if (after.duplicatesDeleted > before.duplicatesDeleted) parts.push(`duplicates deleted ${after.duplicatesDeleted - before.duplicatesDeleted}`);
+  if (done.foldersCreated > 0) parts.push('created');
+  parts.push(`copied ${done.downloaded}`, `flags ${done.flagsChanged}`);
+  parts.push(`deleted ${done.messagesDeleted}`);
+  if (done.duplicatesDeleted > 0) parts.push(`duplicates deleted ${done.duplicatesDeleted}`);
   if (adopted > 0) parts.push(`${adopted} already there`);
-  if (after.errors > before.errors) parts.push(`errors ${after.errors - before.errors}`);
+  if (done.errors > 0) parts.push(`errors ${done.errors}`);
   return folderLine(pair, parts);
 }
 
@@ -317,7 +350,7 @@ async function appendBatch(
   if (items.length === 0) return;
   const done = async (message: MessageSummary, body: Buffer, uid: number | undefined) => {
     await checkpoint.add(message.uid, uid ?? 0);
-    report.counters.bytesDownloaded += body.length;
+    report.addBytes(body.length);
   };
   if (items.length > 1 && destination.canMultiAppend) {
     try {
@@ -370,7 +403,7 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
   };
   // The source side starts at once, on its own connection, while the destination is made ready.
   let next: Promise<Settled<Fetched>> | undefined =
-    batches.length > 0 ? settle(source.select(sourcePath, true).then(() => fetchBatch(batches[0]))) : undefined;
+    batches.length > 0 ? settle(source.ensureSelected(sourcePath, true).then(() => fetchBatch(batches[0]))) : undefined;
   /** Waits for the batch being fetched ahead and gives its memory back (on the way out). */
   const dropPrefetch = async () => {
     const pending = next;
@@ -383,7 +416,9 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
   // HIGHESTMODSEQ only grows, on both sides, so it need not be dropped first.
   const errorsBefore = report.counters.errors;
   try {
-    if (!pair.destExists) {
+    // A placeholder of the hierarchy (\\Noselect) is not made a folder of its own: creating its
+    // children creates the hierarchy (RFC 3501, CREATE).
+    if (!pair.destExists && !pair.source.noSelect) {
       try {
         await destination.createFolder(pair.destPath, pair.source.subscribed);
       } catch (error) {
@@ -399,7 +434,8 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
     }
     if (pair.source.noSelect || work.unchanged) return;
 
-    const destStatus = await destination.select(pair.destPath, false);
+    // Planning may have left it selected already (read-write): then no second SELECT.
+    const destStatus = await destination.ensureSelected(pair.destPath, false);
     if (!work.recordValid) {
       await state.reset(pairKey, sourcePath, {
         sourceUidValidity: work.sourceStatus!.uidValidity,
@@ -450,7 +486,7 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
 
   if (plan.deleteAbsent.length > 0 || plan.deleteDuplicates.length > 0) {
     checkAbort(context.signal);
-    await destination.select(pair.destPath, false);
+    await destination.ensureSelected(pair.destPath, false);
     await destination.deleteMessages([...plan.deleteAbsent, ...plan.deleteDuplicates]);
     report.add('messagesDeleted', plan.deleteAbsent.length);
     report.add('duplicatesDeleted', plan.deleteDuplicates.length);
@@ -458,7 +494,7 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
 
   // A clean pass: remember where both sides stand, so that the next one can skip or go by CHANGEDSINCE.
   if (work.sourceMark && state.markSynced && destination.condstore && report.counters.errors === errorsBefore) {
-    const counts = await destination.folderCounts(pair.destPath, true);
+    const counts = await destination.folderCounts(pair.destPath);
     const destinationMark = sideMark(counts.uidNext, counts.messages, counts.highestModseq);
     if (destinationMark) {
       const mark: FolderSyncMark = { mode: context.options.mode, source: work.sourceMark, destination: destinationMark };

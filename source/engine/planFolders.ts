@@ -1,7 +1,7 @@
 // Pure: which destination folder each source folder goes to, which to create and subscribe,
 // and (Sync All) which destination folders to delete. SPEC E1, E2, W2.
 import { folderKey, joinParts, pathParts, type Naming } from '../imap/folderNames.ts';
-import type { FolderInfo } from '../imap/session.ts';
+import type { FolderCounts, FolderInfo } from '../imap/session.ts';
 import type { SyncMode } from './types.ts';
 
 export interface FolderPair {
@@ -10,6 +10,8 @@ export interface FolderPair {
   destExists: boolean;
   /** Subscribe on the destination (subscribed on the source, not yet on the destination). */
   subscribe: boolean;
+  /** The destination folder's counters as its listing brought them (LIST-STATUS), when it did. */
+  destCounts?: FolderCounts;
   /** Why the destination name differs from a plain translation, for the download log. */
   note?: string;
 }
@@ -92,6 +94,7 @@ export function planFolders(input: FolderPlanInput): FolderPlan {
       destPath: existing?.path ?? translated.path,
       destExists: Boolean(existing && !existing.noSelect),
       subscribe: folder.subscribed && !existing?.subscribed,
+      destCounts: existing && !existing.noSelect ? existing.counts : undefined,
       note,
     });
   }

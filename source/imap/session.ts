@@ -25,6 +25,8 @@ export interface FolderInfo {
   subscribed: boolean;
   /** A hierarchy placeholder that holds no messages. */
   noSelect: boolean;
+  /** Its counters as the listing brought them (LIST-STATUS, with CONDSTORE), when it did. */
+  counts?: FolderCounts;
 }
 
 export interface FolderStatus {
@@ -155,8 +157,8 @@ function parseMessageId(headers: Buffer | undefined): string | undefined {
 
 export class ImapSession {
   private selected: string | null = null;
-  /** Counters that came with the last listing (LIST-STATUS), each used once. */
-  private listed = new Map<string, FolderCounts>();
+  /** The selected folder's state as its SELECT (or EXAMINE) reported it, and in which mode. */
+  private selection: { readOnly: boolean; status: FolderStatus } | null = null;
 
   private constructor(
     readonly client: ImapFlow,
@@ -204,18 +206,16 @@ export class ImapSession {
     } catch (error) {
       this.fail(error);
     }
-    this.listed.clear();
-    for (const entry of listed) {
+    const countsOf = (entry: ListResponse): FolderCounts | undefined => {
       const status = entry.status;
-      if (status && status.uidValidity !== undefined && status.uidNext !== undefined && status.messages !== undefined) {
-        this.listed.set(entry.path, {
-          uidValidity: status.uidValidity.toString(),
-          uidNext: status.uidNext,
-          messages: status.messages,
-          highestModseq: status.highestModseq !== undefined ? status.highestModseq.toString() : undefined,
-        });
-      }
-    }
+      if (!status || status.uidValidity === undefined || status.uidNext === undefined || status.messages === undefined) return undefined;
+      return {
+        uidValidity: status.uidValidity.toString(),
+        uidNext: status.uidNext,
+        messages: status.messages,
+        highestModseq: status.highestModseq !== undefined ? status.highestModseq.toString() : undefined,
+      };
+    };
     // Only the personal namespace is migrated: shared and other users' folders belong to others.
     return listed
       .filter((entry) => entry.path.toUpperCase() === 'INBOX' || !this.isOtherNamespace(entry.path))
@@ -226,7 +226,22 @@ export class ImapSession {
         specialUseReported: entry.specialUseSource === 'extension' || entry.specialUseSource === 'user',
         subscribed: Boolean(entry.subscribed),
         noSelect: [...entry.flags].some((flag) => /^\\(noselect|nonexistent)$/i.test(flag)),
+        counts: countsOf(entry),
       }));
+  }
+
+  /**
+   * What imapflow learned of the folders from this session's listing. Another session of the
+   * same user takes it over (adoptListing), else imapflow sends a LIST before its first SELECT
+   * of each folder: one round trip more per folder.
+   */
+  get listing(): ReadonlyMap<string, unknown> {
+    return (this.client as unknown as { folders: Map<string, unknown> }).folders;
+  }
+
+  adoptListing(listing: ReadonlyMap<string, unknown>): void {
+    const folders = (this.client as unknown as { folders: Map<string, unknown> }).folders;
+    for (const [path, entry] of listing) if (!folders.has(path)) folders.set(path, entry);
   }
 
   private isOtherNamespace(path: string): boolean {
@@ -243,12 +258,13 @@ export class ImapSession {
       box = await this.client.mailboxOpen(path, { readOnly });
     } catch (error) {
       this.selected = null;
+      this.selection = null;
       this.fail(error);
     }
     this.selected = path;
     const permanent = box.permanentFlags ? [...box.permanentFlags] : null;
     const anyKeyword = !permanent || permanent.includes('\\*');
-    return {
+    const status: FolderStatus = {
       uidValidity: box.uidValidity.toString(),
       uidNext: box.uidNext,
       exists: box.exists,
@@ -256,6 +272,21 @@ export class ImapSession {
       permanentFlags: anyKeyword ? null : permanent,
       anyKeyword,
     };
+    this.selection = { readOnly, status };
+    return status;
+  }
+
+  /**
+   * Selects a folder unless it is already selected in that mode: no round trip then. The status
+   * is the one its SELECT reported; its UIDVALIDITY and permanent flags still hold (the counts
+   * may have moved since, which is why the planner asks `select`).
+   */
+  async ensureSelected(path: string, readOnly: boolean): Promise<FolderStatus> {
+    const mailbox = this.client.mailbox;
+    if (this.selected === path && this.selection && this.selection.readOnly === readOnly && mailbox && mailbox.path === path) {
+      return this.selection.status;
+    }
+    return this.select(path, readOnly);
   }
 
   get selectedPath(): string | null {
@@ -394,14 +425,8 @@ export class ImapSession {
     }
   }
 
-  /**
-   * A folder's counters without selecting it: those that came with the listing (once), else
-   * (or with fresh) one STATUS.
-   */
-  async folderCounts(path: string, fresh = false): Promise<FolderCounts> {
-    const known = this.listed.get(path);
-    this.listed.delete(path);
-    if (known && !fresh) return known;
+  /** A folder's counters without selecting it (one STATUS). */
+  async folderCounts(path: string): Promise<FolderCounts> {
     try {
       const status = await this.client.status(path, { messages: true, uidNext: true, uidValidity: true, highestModseq: this.condstore });
       if (!status) throw new ImapError('PROTOCOL_ERROR', `STATUS ${path} gave nothing`, false);
@@ -466,6 +491,7 @@ export class ImapSession {
       if (this.selected === path) {
         await this.client.mailboxClose();
         this.selected = null;
+        this.selection = null;
       }
       await this.client.mailboxDelete(path);
     } catch (error) {

@@ -13,6 +13,8 @@ export interface FaultProxy {
   port: number;
   /** Connections opened through the proxy so far. */
   connections: number;
+  /** The most connections that were open through the proxy at one time. */
+  peakOpen: number;
   /** Faults that fired so far. */
   fired: number;
   /** Arms a fault for the next connection that reaches it (once). */
@@ -30,10 +32,13 @@ export interface FaultProxy {
 export async function startFaultProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<FaultProxy> {
   const sockets = new Set<net.Socket>();
   let armed: Fault | undefined;
-  const state = { connections: 0, fired: 0, latencyMs: 0 };
+  const state = { connections: 0, fired: 0, latencyMs: 0, open: 0, peakOpen: 0 };
 
   const server = net.createServer((client) => {
     state.connections += 1;
+    state.open += 1;
+    state.peakOpen = Math.max(state.peakOpen, state.open);
+    let closed = false;
     const upstream = net.connect(targetPort, targetHost);
     sockets.add(client);
     sockets.add(upstream);
@@ -97,6 +102,10 @@ export async function startFaultProxy(targetPort: number, targetHost = '127.0.0.
       send(upstream, chunk);
     });
     const end = () => {
+      if (!closed) {
+        closed = true;
+        state.open -= 1;
+      }
       sockets.delete(client);
       sockets.delete(upstream);
       client.destroy();
@@ -116,6 +125,9 @@ export async function startFaultProxy(targetPort: number, targetHost = '127.0.0.
     },
     get fired() {
       return state.fired;
+    },
+    get peakOpen() {
+      return state.peakOpen;
     },
     get latencyMs() {
       return state.latencyMs;
