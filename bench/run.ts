@@ -1,5 +1,5 @@
 // `npm run bench -- [small|medium|big] [--threads 1,4] [--tools imap-migrate,mbsync]
-//                   [--delay-ms N] [--scenarios S1,S2,S3] [--json FILE]`
+//                   [--delay-ms N] [--scenarios S1,S2,S3] [--connections N] [--json FILE]`
 //
 // Starts private Dovecots with the test fixture, generates a deterministic corpus, and measures
 // imap-migrate (the real CLI, as a child process) and mbsync (IMAP store to IMAP store, N
@@ -33,6 +33,8 @@ interface Args {
   delayMs: number;
   json: string;
   keep: boolean;
+  /** imap-migrate's connections per user on each server (the sync's setting); undefined: its default. */
+  connections?: number;
   /** Extra NODE_OPTIONS for the imap-migrate process (node arguments of `sync run`, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). */
   nodeOptions: string;
 }
@@ -45,6 +47,7 @@ function parseArgs(argv: string[]): Args {
   let delayMs = 0;
   let json = '';
   let keep = false;
+  let connections: number | undefined;
   // The flags the installed bin runs with (its shebang line); --node-options replaces them.
   let nodeOptions = '--max-semi-space-size=1';
   for (let i = 0; i < argv.length; i++) {
@@ -61,11 +64,12 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--delay-ms') delayMs = Number(value());
     else if (arg === '--json') json = value();
     else if (arg === '--keep') keep = true;
+    else if (arg === '--connections') connections = Number(value());
     else if (arg === '--node-options') nodeOptions = value();
-    else throw new Error(`unknown argument ${arg}; usage: npm run bench -- [small|medium|big] [--threads 1,4] [--tools imap-migrate,mbsync] [--delay-ms N] [--scenarios S1,S2,S3] [--json FILE]`);
+    else throw new Error(`unknown argument ${arg}; usage: npm run bench -- [small|medium|big] [--threads 1,4] [--tools imap-migrate,mbsync] [--delay-ms N] [--scenarios S1,S2,S3] [--connections N] [--json FILE]`);
   }
   json ||= path.join(ROOT, 'bench', 'results', `${profile.name}${delayMs ? `-delay${delayMs}` : ''}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  return { profile, threads, tools, scenarios, delayMs, json, keep, nodeOptions };
+  return { profile, threads, tools, scenarios, delayMs, json, keep, nodeOptions, connections };
 }
 
 function log(text: string): void {
@@ -288,6 +292,7 @@ class ImapMigrate implements ToolRunner {
     private readonly users: BenchUser[],
     private readonly threads: number,
     private readonly nodeOptions: string,
+    private readonly connections: number | undefined,
   ) {
     this.env = { ...process.env };
     delete this.env.IMAP_MIGRATE_KEY;
@@ -305,6 +310,7 @@ class ImapMigrate implements ToolRunner {
     const out = await this.cli([
       'sync', 'create', '--host', '127.0.0.1', '--port', String(this.source.port), '--tls', 'none',
       '--mode', 'flags-new', '--no-dry-run', '--threads', String(this.threads), '--start', 'manual', '--json',
+      ...(this.connections ? ['--connections', String(this.connections)] : []),
     ]);
     this.syncId = JSON.parse(out).id;
   }
@@ -476,7 +482,7 @@ async function benchIn(work: string, args: Args): Promise<void> {
         await fsp.mkdir(path.join(dir, 'data'), { recursive: true });
         setup.runner =
           tool === 'imap-migrate'
-            ? new ImapMigrate(path.join(dir, 'data'), sourcePort, destPort, users, threads, args.nodeOptions)
+            ? new ImapMigrate(path.join(dir, 'data'), sourcePort, destPort, users, threads, args.nodeOptions, args.connections)
             : new Mbsync(dir, sourcePort, destPort, users);
         await setup.runner.prepare();
       }
