@@ -2,8 +2,9 @@
 // (A small young generation: message bodies are short-lived Buffers, and collecting them
 // sooner keeps the peak memory of a sync down by about 50 MB; see BENCHMARKS.md. `npm start`
 // passes the same flag.)
-// Entry point: runs the compiled bundle (dist/, rebuilt here when a source is newer), or the
-// TypeScript sources through tsx when esbuild cannot build.
+// Entry point: runs the compiled bundle (dist/, rebuilt here when a source, package.json, a
+// lockfile or a patch is newer: see scripts/build.mjs), or the TypeScript sources through tsx
+// when esbuild cannot build.
 import { pathToFileURL } from 'node:url';
 
 const { buildDist, freshBuild } = await import('../scripts/build.mjs');
