@@ -256,6 +256,8 @@ interface Timed {
   engineMs?: number;
   /** Largest peak RSS of any one process (KiB). */
   peakRssKb: number;
+  /** CPU time (user + system) of the tool's processes, summed: steadier than wall on a shared machine. */
+  cpuMs: number;
   stdout: string;
 }
 
@@ -263,7 +265,7 @@ interface Timed {
 function timed(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Timed & { code: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', '@@RSS %M', file, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
+    const child = spawn('/usr/bin/time', ['-f', '@@RSS %M %U %S', file, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -271,8 +273,10 @@ function timed(file: string, args: string[], env: NodeJS.ProcessEnv = process.en
     child.on('error', reject);
     child.on('close', (code) => {
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-      const rss = Number(/@@RSS (\d+)/.exec(stderr)?.[1] ?? 0);
-      resolve({ wallMs, peakRssKb: rss, stdout, stderr: stderr.replace(/@@RSS \d+\n?/, ''), code: code ?? -1 });
+      const measured = /@@RSS (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
+      const rss = Number(measured?.[1] ?? 0);
+      const cpuMs = Math.round((Number(measured?.[2] ?? 0) + Number(measured?.[3] ?? 0)) * 1000);
+      resolve({ wallMs, peakRssKb: rss, cpuMs, stdout, stderr: stderr.replace(/@@RSS [\d. ]+\n?/, ''), code: code ?? -1 });
     });
   });
 }
@@ -390,6 +394,7 @@ class Mbsync implements ToolRunner {
     return {
       wallMs: Number(process.hrtime.bigint() - started) / 1e6,
       peakRssKb: Math.max(...runs.map((r) => r.peakRssKb)),
+      cpuMs: runs.reduce((sum, r) => sum + r.cpuMs, 0),
       stdout: '',
     };
   }
@@ -410,8 +415,11 @@ interface Row {
   bytes: number;
   messagesPerSecond: number;
   megabytesPerSecond: number;
-  peakRssMb: number;
   /** imap-migrate: the whole process; mbsync: the largest of its processes (each is one account). */
+  peakRssMb: number;
+  /** CPU time of the tool (imap-migrate: its process; mbsync: all its processes, summed). */
+  cpuMs: number;
+  /** Through the delay proxies: command/response turns counted on both servers' connections. */
   roundTrips?: number;
   /** 1-minute load average of the machine when the scenario started (others' work shows here). */
   loadAverage: number;
@@ -515,6 +523,7 @@ async function benchIn(work: string, args: Args): Promise<void> {
             messagesPerSecond: Math.round(moved.messages / (result.wallMs / 1000)),
             megabytesPerSecond: Number((moved.bytes / 1e6 / (result.wallMs / 1000)).toFixed(1)),
             peakRssMb: Math.round(result.peakRssKb / 1024),
+            cpuMs: result.cpuMs,
             roundTrips,
             loadAverage: Number(loadBefore.toFixed(1)),
             check: diffs.length === 0 ? 'ok' : `${diffs.length} differences`,
@@ -523,7 +532,7 @@ async function benchIn(work: string, args: Args): Promise<void> {
           rows.push(row);
           log(
             `${tool} ${threads}t ${scenario}: ${(row.wallMs / 1000).toFixed(2)} s${row.engineMs !== undefined ? ` (accounts ${(row.engineMs / 1000).toFixed(2)} s)` : ''}, ${row.messagesPerSecond} msg/s, ${row.megabytesPerSecond} MB/s, ` +
-              `peak RSS ${row.peakRssMb} MB${roundTrips !== undefined ? `, ${roundTrips} round trips` : ''}, load ${row.loadAverage}, check ${row.check}`,
+              `CPU ${(row.cpuMs / 1000).toFixed(2)} s, peak RSS ${row.peakRssMb} MB${roundTrips !== undefined ? `, ${roundTrips} round trips` : ''}, load ${row.loadAverage}, check ${row.check}`,
           );
           for (const line of diffs.slice(0, strict ? 20 : 3)) log(`  ${line}`);
         }
@@ -564,7 +573,7 @@ async function benchIn(work: string, args: Args): Promise<void> {
 function printTable(rows: Row[], args: Args, corpus: CorpusTotals): void {
   const lines: string[] = [];
   lines.push(`profile ${args.profile.name}: ${corpus.messages} messages, ${(corpus.bytes / 1e6).toFixed(0)} MB${args.delayMs ? `, ${args.delayMs} ms each way` : ''}`);
-  const header = ['scenario', 'threads', 'tool', 'wall s', 'msg/s', 'MB/s', 'peak RSS MB', 'check', 'imap-migrate/mbsync wall'];
+  const header = ['scenario', 'threads', 'tool', 'wall s', 'CPU s', 'msg/s', 'MB/s', 'peak RSS MB', 'check', 'imap-migrate/mbsync wall'];
   const body: string[][] = [];
   for (const scenario of args.scenarios) {
     for (const threads of args.threads) {
@@ -573,7 +582,7 @@ function printTable(rows: Row[], args: Args, corpus: CorpusTotals): void {
       for (const row of [ours, theirs]) {
         if (!row) continue;
         const ratio = row === ours && theirs ? (row.wallMs / theirs.wallMs).toFixed(2) + 'x' : '';
-        body.push([scenario, String(threads), row.tool, (row.wallMs / 1000).toFixed(2), String(row.messagesPerSecond), String(row.megabytesPerSecond), String(row.peakRssMb), row.check, ratio]);
+        body.push([scenario, String(threads), row.tool, (row.wallMs / 1000).toFixed(2), (row.cpuMs / 1000).toFixed(2), String(row.messagesPerSecond), String(row.megabytesPerSecond), String(row.peakRssMb), row.check, ratio]);
       }
     }
   }
