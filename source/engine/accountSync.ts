@@ -57,6 +57,20 @@ function who(access: SideAccess): string {
   return access.credentials.authzid ? `${access.credentials.authzid} (admin login ${access.credentials.user})` : access.credentials.user;
 }
 
+/** Messages to copy that justify one more lane (connection pair) for an account. */
+const MESSAGES_PER_LANE = 200;
+
+/**
+ * What a folder will likely copy, from the listings' counters (LIST-STATUS): the source's
+ * messages beyond the destination's. Without counters, unknown: as if every message.
+ */
+function expectedCopies(pair: FolderPair): number {
+  if (pair.source.noSelect) return 0;
+  if (!pair.source.counts) return Number.POSITIVE_INFINITY;
+  const there = pair.destExists ? pair.destCounts?.messages ?? 0 : 0;
+  return Math.max(0, pair.source.counts.messages - there);
+}
+
 export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): Promise<AccountResult> {
   const { options } = job;
   const report = new AccountReport(job.account, options.dryRun, deps.emit ?? (() => undefined));
@@ -134,10 +148,13 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
    * item when it is done with one. The first error ends the account: the other lanes finish the
    * folder they are on (pause and stop reach them at their next safe point) and take no more.
    */
-  const onLanes = async <T>(items: T[], work: (lane: Lane, item: T) => Promise<void>): Promise<void> => {
+  const onLanes = async <T>(items: T[], expectedCopies: number, work: (lane: Lane, item: T) => Promise<void>): Promise<void> => {
     let next = 0;
     let failure: { error: unknown } | undefined;
-    const count = Math.max(1, Math.min(options.connections, items.length));
+    // A lane costs two logins (a server process each, on Dovecot): worth it for a copy, not for
+    // a pass that only brings a few new messages and flags.
+    const worth = Math.ceil(expectedCopies / MESSAGES_PER_LANE);
+    const count = Math.max(1, Math.min(options.connections, items.length, worth));
     while (lanes.length < count) lanes.push(new Lane());
     await Promise.all(
       lanes.slice(0, count).map(async (lane, index) => {
@@ -262,7 +279,7 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
     // dry run, which stops there. Otherwise each folder is carried out as soon as it is planned,
     // on the lane that planned it (its folders still selected there).
     const planAllFirst = options.dryRun || (options.mode === 'all' && !options.allowMassDelete);
-    await onLanes(toPlan, async (lane, task) => {
+    await onLanes(toPlan, toPlan.reduce((sum, task) => sum + expectedCopies(task.pair), 0), async (lane, task) => {
       await plan(lane, task, listedCounts.get(task));
       if (!planAllFirst && task.work) await execute(lane, task);
     });
@@ -315,7 +332,10 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
         report.note(describeFolderResult(task.pair, task.report.counters, 0) + ' (unchanged since the last pass)');
       }
     }
-    if (planAllFirst) await onLanes(toPlan.filter((task) => task.work), execute);
+    if (planAllFirst) {
+      const toExecute = toPlan.filter((task) => task.work);
+      await onLanes(toExecute, toExecute.reduce((sum, task) => sum + task.work!.plan.copy.length, 0), execute);
+    }
 
     for (const path of folderPlan.deleteFolders) {
       await lanes[0].withReconnect(async (now) => {

@@ -7,12 +7,12 @@ import { sharedByteBudget, type ByteBudget } from './byteBudget.ts';
 import type { FolderPair } from './planFolders.ts';
 import {
   flagChangeCount,
-  flagUpdatesFor,
   identitiesNeeded,
   identityKey,
   planFolderMessages,
   storableFlags,
   type FlagPolicy,
+  type FlagUpdate,
   type FolderMessagePlan,
 } from './planMessages.ts';
 import type { CopyStateStore, FolderCopyState, FolderSideMark, FolderSyncMark } from './ports.ts';
@@ -156,28 +156,26 @@ async function planFromMark(context: FolderContext, pair: FolderPair, record: Fo
   const arrived = changed.filter((message) => message.uid >= mark.source.uidNext);
   // Every message the mark counted is still there: nothing was expunged.
   if (sourceStatus.exists - arrived.length !== mark.source.messages) return undefined;
-  const flagUpdates = [];
-  let destStatus: FolderStatus | undefined;
+  // The destination is exactly as the last clean pass left it (its counters match the mark), so
+  // every recorded copy is there with the flags its source had then: a message whose flags
+  // changed since gets the source's flags now, with no need to read the destination's first.
+  const flagUpdates: FlagUpdate[] = [];
   if (options.mode !== 'new') {
-    const links: [MessageSummary, number][] = [];
+    const groups = new Map<string, FlagUpdate>();
     for (const message of changed) {
       if (message.uid >= mark.source.uidNext) continue;
       const destUid = record.copies.get(message.uid);
       if (!destUid) return undefined;
-      links.push([message, destUid]);
+      const key = [...message.flags].sort().join(' ');
+      const group = groups.get(key) ?? { flags: message.flags, destUids: [] };
+      group.destUids.push(destUid);
+      groups.set(key, group);
     }
-    if (links.length > 0) {
-      destStatus = await destination.select(pair.destPath, options.dryRun);
-      const destFlags = await destination.flagsOf(links.map(([, destUid]) => destUid));
-      if (links.some(([, destUid]) => !destFlags.has(destUid))) return undefined;
-      const policy: FlagPolicy = { anyKeyword: destStatus.anyKeyword, permanentFlags: destStatus.permanentFlags };
-      flagUpdates.push(...flagUpdatesFor(links.map(([message, destUid]) => [message, { uid: destUid, flags: destFlags.get(destUid)! }]), policy));
-    }
+    flagUpdates.push(...groups.values());
   }
   return {
     pair,
     sourceStatus,
-    destStatus,
     recordValid: true,
     plan: { ...EMPTY_PLAN, copy: arrived.sort((a, b) => a.uid - b.uid), flagUpdates },
     sourceCount: sourceStatus.exists,
@@ -447,13 +445,14 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
     await state.record(pairKey, sourcePath, plan.adopt);
     await state.forget(pairKey, sourcePath, plan.forget);
 
+    const flagPolicy: FlagPolicy = { anyKeyword: destStatus.anyKeyword, permanentFlags: destStatus.permanentFlags };
     for (const update of plan.flagUpdates) {
       checkAbort(context.signal);
-      await destination.setFlags(update.destUids, update.flags);
+      // Only what this folder can store (a plan from CHANGEDSINCE carries the source's flags as is).
+      await destination.setFlags(update.destUids, storableFlags(update.flags, flagPolicy));
       report.add('flagsChanged', update.destUids.length);
     }
 
-    const flagPolicy: FlagPolicy = { anyKeyword: destStatus.anyKeyword, permanentFlags: destStatus.permanentFlags };
     const folderCheckpoint = new Checkpoint(context, sourcePath);
     checkpoint = folderCheckpoint;
     for (let index = 0; index < batches.length; index++) {
