@@ -59,6 +59,11 @@ function who(access: SideAccess): string {
 
 /** Messages to copy that justify one more lane (connection pair) for an account. */
 const MESSAGES_PER_LANE = 200;
+/**
+ * A login (greeting to ENABLE: six round trips) this slow means a slow link: 20 ms a round trip
+ * and more. A busy local server stays well under it.
+ */
+const SLOW_LOGIN_MS = 120;
 
 /**
  * What a folder will likely copy, from the listings' counters (LIST-STATUS): the source's
@@ -110,7 +115,9 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
     async connect(): Promise<Sessions> {
       if (this.sessions && this.sessions.source.usable && this.sessions.destination.usable) return this.sessions;
       await this.close();
+      const started = Date.now();
       this.sessions = await openBoth();
+      slowestLogin = Math.max(slowestLogin, Date.now() - started);
       return this.sessions;
     }
 
@@ -141,6 +148,8 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
       }
     }
   }
+  /** The longest it took to open a lane (both logins), in ms: the link's latency shows here. */
+  let slowestLogin = 0;
   const lanes: Lane[] = [new Lane()];
 
   /**
@@ -151,9 +160,11 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
   const onLanes = async <T>(items: T[], expectedCopies: number, work: (lane: Lane, item: T) => Promise<void>): Promise<void> => {
     let next = 0;
     let failure: { error: unknown } | undefined;
-    // A lane costs two logins (a server process each, on Dovecot): worth it for a copy, not for
-    // a pass that only brings a few new messages and flags.
-    const worth = Math.ceil(expectedCopies / MESSAGES_PER_LANE);
+    // A lane costs two logins (a server process each, on Dovecot): on a fast link worth it for a
+    // copy, not for a pass that only brings a few new messages and flags. Over a slow link the
+    // round trips a lane saves outweigh its login: every folder may have one.
+    const slowLink = slowestLogin >= SLOW_LOGIN_MS;
+    const worth = slowLink ? items.length : Math.ceil(expectedCopies / MESSAGES_PER_LANE);
     const count = Math.max(1, Math.min(options.connections, items.length, worth));
     while (lanes.length < count) lanes.push(new Lane());
     await Promise.all(
