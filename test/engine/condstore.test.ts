@@ -148,8 +148,11 @@ test('CONDSTORE: a destination touched by someone else, or an expunge on the sou
   // A copy appended on the destination whose record was lost (a crash between APPEND and checkpoint),
   // and its source message: recognised by content, never appended twice.
   const raw = makeMessage({ subject: 'crash window', messageId: '<crash@example.com>' });
-  await appendRaw(withCondstore.source, user.name, 'INBOX', raw);
-  await appendRaw(withCondstore.destination, user.name, 'INBOX', raw);
+  // The copy carries its source's INTERNALDATE, as a real copy does (two appends a second apart
+  // would otherwise be two different messages).
+  const internalDate = new Date('2025-06-01T10:00:00Z');
+  await appendRaw(withCondstore.source, user.name, 'INBOX', raw, [], internalDate);
+  await appendRaw(withCondstore.destination, user.name, 'INBOX', raw, [], internalDate);
   const touched = spying();
   const second = await run(job, { state, openSession: touched.openSession });
   assert.equal(second.status, 'complete', JSON.stringify(second.errors));
