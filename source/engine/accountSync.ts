@@ -7,6 +7,7 @@ import { describeEndpoint, ImapError, type OpenOptions } from '../imap/connectio
 import { ImapSession } from '../imap/session.ts';
 import { AccountReport, type FolderReport } from './accountReport.ts';
 import type { ByteBudget } from './byteBudget.ts';
+import { sharedLanePermits, type LanePermits } from './lanePermits.ts';
 import {
   AccountStop,
   describeFolderPlan,
@@ -33,6 +34,8 @@ export interface AccountSyncDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Bytes of message bodies held at once, shared by the accounts of a run (default: the process-wide budget). */
   budget?: ByteBudget;
+  /** Connection pairs held at once over fast links, shared by the accounts (default: the process-wide permits). */
+  lanePermits?: LanePermits;
 }
 
 interface Sessions {
@@ -150,6 +153,9 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
   }
   /** The longest it took to open a lane (both logins), in ms: the link's latency shows here. */
   let slowestLogin = 0;
+  const permits = deps.lanePermits ?? sharedLanePermits;
+  permits.take();
+  let permitsHeld = 1;
   const lanes: Lane[] = [new Lane()];
 
   /**
@@ -165,8 +171,12 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
     // round trips a lane saves outweigh its login: every folder may have one.
     const slowLink = slowestLogin >= SLOW_LOGIN_MS;
     const worth = slowLink ? items.length : Math.ceil(expectedCopies / MESSAGES_PER_LANE);
-    const count = Math.max(1, Math.min(options.connections, items.length, worth));
-    while (lanes.length < count) lanes.push(new Lane());
+    const wanted = Math.max(1, Math.min(options.connections, items.length, worth));
+    while (lanes.length < wanted && permits.tryTake(slowLink)) {
+      lanes.push(new Lane());
+      permitsHeld += 1;
+    }
+    const count = Math.min(wanted, lanes.length);
     await Promise.all(
       lanes.slice(0, count).map(async (lane, index) => {
         if (index > 0 && !failure && next < items.length) {
@@ -376,6 +386,7 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
   } finally {
     // The account is done once its work is: the polite LOGOUTs finish on their own (each is
     // bounded by a timer in close()), while the next account starts.
+    permits.give(permitsHeld);
     void Promise.all(lanes.map((lane) => lane.close())).catch(() => undefined);
   }
 }
