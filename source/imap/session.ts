@@ -5,6 +5,7 @@ import type { ImapFlow, ListResponse, MailboxObject } from 'imapflow';
 import { createHash } from 'node:crypto';
 import {
   classifyImapError,
+  describeEndpoint,
   ImapError,
   openImap,
   type LoginCredentials,
@@ -260,6 +261,13 @@ export class ImapSession {
       this.selected = null;
       this.selection = null;
       this.fail(error);
+    }
+    if (!box) {
+      // imapflow answers nothing, rather than failing, on a connection that is no longer
+      // logged in (the server said BYE): the connection is gone, and a new one may do.
+      this.selected = null;
+      this.selection = null;
+      throw new ImapError('CONNECTION_LOST', `connection to ${describeEndpoint(this.endpoint)} lost: the server ended the session`, true);
     }
     this.selected = path;
     const permanent = box.permanentFlags ? [...box.permanentFlags] : null;
