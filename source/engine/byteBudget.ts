@@ -2,6 +2,8 @@
 // process (SPEC E8: big messages do not multiply across threads). A batch takes its share
 // before it is fetched and gives it back once appended; a message bigger than the whole
 // budget takes all of it, alone. First come, first served.
+import { keepHeapGrowthLow } from './memoryRelief.ts';
+
 export class ByteBudget {
   private used = 0;
   private readonly waiting: { bytes: number; resolve: () => void }[] = [];
@@ -16,6 +18,8 @@ export class ByteBudget {
 
   /** Waits for `bytes` (at most the whole budget) and returns the function that gives them back (once). */
   async acquire(bytes: number): Promise<() => void> {
+    // Bodies are held from here on: V8 is to collect them (and their garbage) sooner.
+    keepHeapGrowthLow();
     const share = Math.max(0, Math.min(bytes, this.limit));
     if (this.waiting.length === 0 && this.used + share <= this.limit) {
       this.used += share;

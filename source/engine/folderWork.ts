@@ -4,6 +4,7 @@ import { ImapError } from '../imap/connection.ts';
 import type { FolderCounts, FolderStatus, ImapSession, MessageSummary } from '../imap/session.ts';
 import type { ReportSink } from './accountReport.ts';
 import { sharedByteBudget, type ByteBudget } from './byteBudget.ts';
+import { releaseBodies } from './memoryRelief.ts';
 import type { FolderPair } from './planFolders.ts';
 import {
   flagChangeCount,
@@ -473,6 +474,8 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
         }
         fetched.value.bodies.clear();
         await appendBatch(context, pair.destPath, sourcePath, items, flagPolicy, folderCheckpoint);
+        // Appended and answered: the bodies' memory goes back now, not at the next full collection.
+        releaseBodies(items);
       } finally {
         fetched.value.release();
       }
