@@ -10,9 +10,8 @@ import v8 from 'node:v8';
  * How much the old generation may grow past what survived a full collection before the next one
  * (V8's --heap-growing-percent; without it V8 picks 10–300 % by its own estimate of GC speed).
  * Measured on the bench (`medium`, S1, 4 threads, with the imapflow patch of the same commit):
- * peak RSS 168–175 MB without it, 127–138 MB with 100 (~37 full collections instead of ~30, the
- * process's CPU time within the spread of runs without it), 136–144 MB with 50 (~70 of them, and
- * ~1 s more CPU).
+ * peak RSS 147–161 MB without it, 127–138 MB with 100 (~37 full collections instead of ~40, CPU
+ * time unchanged), 131–132 MB with 50 (~70 of them, ~1 s more CPU).
  */
 export const HEAP_GROWING_PERCENT = 100;
 
