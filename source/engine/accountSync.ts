@@ -79,6 +79,39 @@ function expectedCopies(pair: FolderPair): number {
   return Math.max(0, pair.source.counts.messages - there);
 }
 
+/**
+ * Parents before children on the destination: a folder waits for the folders above it to be
+ * done. Run side by side, a child created first turns its parent into a bare directory on
+ * Dovecot's fs layout, where the parent is a folder Dovecot creates on first use (a special
+ * folder with `auto`), and the parent then lists as \NoSelect. Tasks come out parents first, so
+ * a lane only ever waits for a folder another lane already holds.
+ */
+class HierarchyOrder<T extends { pair: FolderPair }> {
+  readonly tasks: T[];
+  private readonly finished = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+
+  constructor(tasks: T[], private readonly delimiter: string) {
+    const depth = (task: T) => task.pair.destPath.split(delimiter).length;
+    this.tasks = [...tasks].sort((a, b) => depth(a) - depth(b));
+    for (const task of this.tasks) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.finished.set(task.pair.destPath, { promise, resolve });
+    }
+  }
+
+  async parentsDone(task: T): Promise<void> {
+    const parts = task.pair.destPath.split(this.delimiter);
+    for (let length = 1; length < parts.length; length++) {
+      await this.finished.get(parts.slice(0, length).join(this.delimiter))?.promise;
+    }
+  }
+
+  done(task: T): void {
+    this.finished.get(task.pair.destPath)?.resolve();
+  }
+}
+
 export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): Promise<AccountResult> {
   const { options } = job;
   const report = new AccountReport(job.account, options.dryRun, deps.emit ?? (() => undefined));
@@ -266,9 +299,11 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
 
   try {
     // The folders of both sides, listed at once (with their counters, where the servers offer it).
+    let destinationDelimiter = '/';
     const folderPlan = await lanes[0].withReconnect(async (current) => {
       const [sourceFolders, destinationFolders] = await Promise.all([current.source.listFolders(), current.destination.listFolders()]);
       listings = { source: current.source.listing, destination: current.destination.listing };
+      destinationDelimiter = current.destination.naming(destinationFolders).delimiter;
       return planFolders({
         mode: options.mode,
         mapSpecialUse: options.mapSpecialUse,
@@ -300,9 +335,15 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
     // dry run, which stops there. Otherwise each folder is carried out as soon as it is planned,
     // on the lane that planned it (its folders still selected there).
     const planAllFirst = options.dryRun || (options.mode === 'all' && !options.allowMassDelete);
-    await onLanes(toPlan, toPlan.reduce((sum, task) => sum + expectedCopies(task.pair), 0), async (lane, task) => {
-      await plan(lane, task, listedCounts.get(task));
-      if (!planAllFirst && task.work) await execute(lane, task);
+    const hierarchy = new HierarchyOrder(toPlan, destinationDelimiter);
+    await onLanes(hierarchy.tasks, toPlan.reduce((sum, task) => sum + expectedCopies(task.pair), 0), async (lane, task) => {
+      await hierarchy.parentsDone(task);
+      try {
+        await plan(lane, task, listedCounts.get(task));
+        if (!planAllFirst && task.work) await execute(lane, task);
+      } finally {
+        hierarchy.done(task);
+      }
     });
     const planned = tasks.filter((task) => task.work).map((task) => task.work!);
 
@@ -354,8 +395,15 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
       }
     }
     if (planAllFirst) {
-      const toExecute = toPlan.filter((task) => task.work);
-      await onLanes(toExecute, toExecute.reduce((sum, task) => sum + task.work!.plan.copy.length, 0), execute);
+      const toExecute = new HierarchyOrder(toPlan.filter((task) => task.work), destinationDelimiter);
+      await onLanes(toExecute.tasks, toExecute.tasks.reduce((sum, task) => sum + task.work!.plan.copy.length, 0), async (lane, task) => {
+        await toExecute.parentsDone(task);
+        try {
+          await execute(lane, task);
+        } finally {
+          toExecute.done(task);
+        }
+      });
     }
 
     for (const path of folderPlan.deleteFolders) {
