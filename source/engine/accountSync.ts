@@ -100,15 +100,17 @@ class HierarchyOrder<T extends { pair: FolderPair }> {
     }
   }
 
-  async parentsDone(task: T): Promise<void> {
+  /** Runs the work of a task once the folders above it are done; it is done when the work ends, however. */
+  async inOrder(task: T, work: () => Promise<void>): Promise<void> {
     const parts = task.pair.destPath.split(this.delimiter);
-    for (let length = 1; length < parts.length; length++) {
-      await this.finished.get(parts.slice(0, length).join(this.delimiter))?.promise;
+    try {
+      for (let length = 1; length < parts.length; length++) {
+        await this.finished.get(parts.slice(0, length).join(this.delimiter))?.promise;
+      }
+      await work();
+    } finally {
+      this.finished.get(task.pair.destPath)?.resolve();
     }
-  }
-
-  done(task: T): void {
-    this.finished.get(task.pair.destPath)?.resolve();
   }
 }
 
@@ -196,14 +198,14 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
    * item when it is done with one. The first error ends the account: the other lanes finish the
    * folder they are on (pause and stop reach them at their next safe point) and take no more.
    */
-  const onLanes = async <T>(items: T[], expectedCopies: number, work: (lane: Lane, item: T) => Promise<void>): Promise<void> => {
+  const onLanes = async <T>(items: T[], copiesExpected: number, work: (lane: Lane, item: T) => Promise<void>): Promise<void> => {
     let next = 0;
     let failure: { error: unknown } | undefined;
     // A lane costs two logins (a server process each, on Dovecot): on a fast link worth it for a
     // copy, not for a pass that only brings a few new messages and flags. Over a slow link the
     // round trips a lane saves outweigh its login: every folder may have one.
     const slowLink = slowestLogin >= SLOW_LOGIN_MS;
-    const worth = slowLink ? items.length : Math.ceil(expectedCopies / MESSAGES_PER_LANE);
+    const worth = slowLink ? items.length : Math.ceil(copiesExpected / MESSAGES_PER_LANE);
     const wanted = Math.max(1, Math.min(options.connections, items.length, worth));
     while (lanes.length < wanted && permits.tryTake(slowLink)) {
       lanes.push(new Lane());
@@ -336,15 +338,12 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
     // on the lane that planned it (its folders still selected there).
     const planAllFirst = options.dryRun || (options.mode === 'all' && !options.allowMassDelete);
     const hierarchy = new HierarchyOrder(toPlan, destinationDelimiter);
-    await onLanes(hierarchy.tasks, toPlan.reduce((sum, task) => sum + expectedCopies(task.pair), 0), async (lane, task) => {
-      await hierarchy.parentsDone(task);
-      try {
+    await onLanes(hierarchy.tasks, toPlan.reduce((sum, task) => sum + expectedCopies(task.pair), 0), (lane, task) =>
+      hierarchy.inOrder(task, async () => {
         await plan(lane, task, listedCounts.get(task));
         if (!planAllFirst && task.work) await execute(lane, task);
-      } finally {
-        hierarchy.done(task);
-      }
-    });
+      }),
+    );
     const planned = tasks.filter((task) => task.work).map((task) => task.work!);
 
     const deleteCounts = new Map<string, number>();
@@ -389,21 +388,17 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
     }
 
     // Unchanged folders cost nothing; the rest (Sync All) are carried out now, on the lanes.
+    const onLanesSet = new Set(toPlan);
     for (const task of tasks) {
-      if (task.work?.unchanged && !toPlan.includes(task)) {
+      if (task.work?.unchanged && !onLanesSet.has(task)) {
         report.note(describeFolderResult(task.pair, task.report.counters, 0) + ' (unchanged since the last pass)');
       }
     }
     if (planAllFirst) {
       const toExecute = new HierarchyOrder(toPlan.filter((task) => task.work), destinationDelimiter);
-      await onLanes(toExecute.tasks, toExecute.tasks.reduce((sum, task) => sum + task.work!.plan.copy.length, 0), async (lane, task) => {
-        await toExecute.parentsDone(task);
-        try {
-          await execute(lane, task);
-        } finally {
-          toExecute.done(task);
-        }
-      });
+      await onLanes(toExecute.tasks, toExecute.tasks.reduce((sum, task) => sum + task.work!.plan.copy.length, 0), (lane, task) =>
+        toExecute.inOrder(task, () => execute(lane, task)),
+      );
     }
 
     for (const path of folderPlan.deleteFolders) {

@@ -22,7 +22,6 @@ import type { AccountSyncOptions, Counters, ErrorCode, SyncMode } from './types.
 export interface FolderWork {
   pair: FolderPair;
   sourceStatus?: FolderStatus;
-  destStatus?: FolderStatus;
   /** Whether the copy record can be trusted (same UIDVALIDITY on both sides). */
   recordValid: boolean;
   plan: FolderMessagePlan;
@@ -244,7 +243,6 @@ export async function planFolderWork(context: FolderContext, pair: FolderPair): 
   return {
     pair,
     sourceStatus,
-    destStatus,
     recordValid,
     plan,
     sourceCount: sourceMessages.length,
