@@ -8,6 +8,7 @@
 // source byte for byte (hash of every raw message, flags, INTERNALDATE). imap-migrate must pass
 // the check (the bench exits 1 otherwise); mbsync's differences are counted and shown.
 import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -419,12 +420,28 @@ interface Row {
   peakRssMb: number;
   /** CPU time of the tool (imap-migrate: its process; mbsync: all its processes, summed). */
   cpuMs: number;
+  /** CPU time of both Dovecots during the scenario: their masters and the processes they reaped (the imap processes of the tool's connections). */
+  serverCpuMs: number;
   /** Through the delay proxies: command/response turns counted on both servers' connections. */
   roundTrips?: number;
   /** 1-minute load average of the machine when the scenario started (others' work shows here). */
   loadAverage: number;
   check: 'ok' | string;
   differences: number;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time (ms) of a Dovecot master and of its children that have ended (Linux /proc: utime, stime, cutime, cstime). */
+function serverCpuMs(dovecot: Dovecot): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${dovecot.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
 }
 
 async function copyTree(from: string, to: string): Promise<void> {
@@ -505,7 +522,11 @@ async function benchIn(work: string, args: Args): Promise<void> {
           for (const proxy of proxies) proxy.reset();
           log(`${tool} ${threads} thread(s) ${scenario} ...`);
           const loadBefore = os.loadavg()[0];
+          const serversBefore = serverCpuMs(source) + serverCpuMs(destination);
           const result = await runner.run(threads);
+          // The imap processes of the run have ended (and been reaped) once the tool exits.
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          const serverMs = serverCpuMs(source) + serverCpuMs(destination) - serversBefore;
           const roundTrips = proxies.length ? proxies.reduce((sum, p) => sum + p.roundTrips, 0) : undefined;
           const diffs = await verify(source, destination, profile);
           const strict = tool === 'imap-migrate';
@@ -524,6 +545,7 @@ async function benchIn(work: string, args: Args): Promise<void> {
             megabytesPerSecond: Number((moved.bytes / 1e6 / (result.wallMs / 1000)).toFixed(1)),
             peakRssMb: Math.round(result.peakRssKb / 1024),
             cpuMs: result.cpuMs,
+            serverCpuMs: serverMs,
             roundTrips,
             loadAverage: Number(loadBefore.toFixed(1)),
             check: diffs.length === 0 ? 'ok' : `${diffs.length} differences`,
@@ -532,7 +554,7 @@ async function benchIn(work: string, args: Args): Promise<void> {
           rows.push(row);
           log(
             `${tool} ${threads}t ${scenario}: ${(row.wallMs / 1000).toFixed(2)} s${row.engineMs !== undefined ? ` (accounts ${(row.engineMs / 1000).toFixed(2)} s)` : ''}, ${row.messagesPerSecond} msg/s, ${row.megabytesPerSecond} MB/s, ` +
-              `CPU ${(row.cpuMs / 1000).toFixed(2)} s, peak RSS ${row.peakRssMb} MB${roundTrips !== undefined ? `, ${roundTrips} round trips` : ''}, load ${row.loadAverage}, check ${row.check}`,
+              `CPU ${(row.cpuMs / 1000).toFixed(2)} s (servers ${(serverMs / 1000).toFixed(2)} s), peak RSS ${row.peakRssMb} MB${roundTrips !== undefined ? `, ${roundTrips} round trips` : ''}, load ${row.loadAverage}, check ${row.check}`,
           );
           for (const line of diffs.slice(0, strict ? 20 : 3)) log(`  ${line}`);
         }
