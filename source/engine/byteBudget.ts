@@ -3,6 +3,7 @@
 // before it is fetched and gives it back once appended; a message bigger than the whole
 // budget takes all of it, alone. First come, first served.
 import { keepHeapGrowthLow } from './memoryRelief.ts';
+import { noteBodyBytes } from './optimizer.ts';
 
 export class ByteBudget {
   private used = 0;
@@ -20,6 +21,7 @@ export class ByteBudget {
   async acquire(bytes: number): Promise<() => void> {
     // Bodies are held from here on: V8 is to collect them (and their garbage) sooner.
     keepHeapGrowthLow();
+    noteBodyBytes(bytes);
     const share = Math.max(0, Math.min(bytes, this.limit));
     if (this.waiting.length === 0 && this.used + share <= this.limit) {
       this.used += share;
