@@ -241,6 +241,12 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
     if (failure) throw failure.error;
   };
 
+  /** Marks being recorded while the lanes go on: all are settled before the account ends. */
+  const background: Promise<void>[] = [];
+  const finish = async (status: Parameters<AccountReport['finish']>[0]): Promise<AccountResult> => {
+    await Promise.all(background);
+    return report.finish(status);
+  };
   const contextOf = (current: Sessions, folderReport: FolderReport): FolderContext => ({
     source: current.source,
     destination: current.destination,
@@ -250,6 +256,7 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
     report: folderReport,
     signal: deps.signal,
     budget: deps.budget,
+    inBackground: (work) => background.push(work.catch(() => undefined)),
   });
 
   interface FolderTask {
@@ -364,7 +371,7 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
           `this pass would delete ${toDelete} of the ${destTotal} destination messages (more than ${options.deleteGuardPercent} %); ` +
             'nothing was changed. Check the source, or allow mass deletion for this sync',
         );
-        return report.finish('failed');
+        return await finish('failed');
       }
     }
 
@@ -384,7 +391,7 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
         report.note(`would delete folder ${path} (${deleteCounts.get(path) ?? 0} messages)`);
       }
       report.note('done (dry run: nothing was changed)');
-      return report.finish('complete');
+      return await finish('complete');
     }
 
     // Unchanged folders cost nothing; the rest (Sync All) are carried out now, on the lanes.
@@ -410,22 +417,22 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
       report.note(`deleted folder ${path} (${deleteCounts.get(path) ?? 0} messages)`);
     }
     report.note(`done: ${report.counters.downloaded} copied, ${report.counters.errors} errors`);
-    return report.finish('complete');
+    return await finish('complete');
   } catch (error) {
     if (error instanceof AccountStop) {
       if (error.reason === 'failed') {
         report.error(error.code ?? 'INTERNAL_ERROR', error.message);
-        return report.finish('failed');
+        return await finish('failed');
       }
       report.note(error.reason === 'stop' ? 'stopped' : 'paused at a safe point');
-      return report.finish(error.reason === 'stop' ? 'stopped' : 'paused');
+      return await finish(error.reason === 'stop' ? 'stopped' : 'paused');
     }
     if (error instanceof ImapError) {
       report.error(error.code, error.message);
-      return report.finish('failed');
+      return await finish('failed');
     }
     report.error('INTERNAL_ERROR', error instanceof Error ? error.message : String(error));
-    return report.finish('failed');
+    return await finish('failed');
   } finally {
     // The account is done once its work is: the polite LOGOUTs finish on their own (each is
     // bounded by a timer in close()), while the next account starts.

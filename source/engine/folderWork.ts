@@ -45,6 +45,12 @@ export interface FolderContext {
   signal?: AbortSignal;
   /** Bytes of bodies held at once across accounts (the process-wide budget when absent). */
   budget?: ByteBudget;
+  /**
+   * Takes work the folder need not wait for (recording the mark of a clean pass), to be awaited
+   * before the account ends; its failure only costs the mark (the next pass then lists the
+   * folder in full). Without it the folder waits.
+   */
+  inBackground?: (work: Promise<void>) => void;
 }
 
 const EMPTY_PLAN: FolderMessagePlan = { copy: [], adopt: [], flagUpdates: [], deleteAbsent: [], deleteDuplicates: [], forget: [] };
@@ -150,9 +156,22 @@ async function planFromMark(context: FolderContext, pair: FolderPair, record: Fo
   if (!markStillApplies(pair, record, options.mode, sourceCounts, destCounts)) return undefined;
   const mark = record.mark;
   if (sameSide(sourceCounts, mark.source)) return unchangedWork(pair, sourceCounts, destCounts);
-  const sourceStatus = await source.select(pair.source.path, true);
-  if (!sourceStatus.highestModseq || sourceStatus.uidNext < mark.source.uidNext) return undefined;
-  const changed = await source.listChangedSince(mark.source.highestModseq);
+  // The source moved, so the destination will be written: it is selected meanwhile, on its own
+  // connection, and the pass finds it ready (ensureSelected).
+  const [sourceSide, destReady] = await Promise.all([
+    settle(
+      (async () => {
+        const status = await source.select(pair.source.path, true);
+        const usable = Boolean(status.highestModseq) && status.uidNext >= mark.source.uidNext;
+        return { status, changed: usable ? await source.listChangedSince(mark.source.highestModseq) : undefined };
+      })(),
+    ),
+    settle(destination.ensureSelected(pair.destPath, options.dryRun)),
+  ]);
+  if (!sourceSide.ok) throw sourceSide.error;
+  if (!destReady.ok) throw destReady.error;
+  const { status: sourceStatus, changed } = sourceSide.value;
+  if (!changed) return undefined;
   const arrived = changed.filter((message) => message.uid >= mark.source.uidNext);
   // Every message the mark counted is still there: nothing was expunged.
   if (sourceStatus.exists - arrived.length !== mark.source.messages) return undefined;
@@ -494,11 +513,15 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
 
   // A clean pass: remember where both sides stand, so that the next one can skip or go by CHANGEDSINCE.
   if (work.sourceMark && state.markSynced && destination.condstore && report.counters.errors === errorsBefore) {
-    const counts = await destination.folderCounts(pair.destPath);
-    const destinationMark = sideMark(counts.uidNext, counts.messages, counts.highestModseq);
-    if (destinationMark) {
-      const mark: FolderSyncMark = { mode: context.options.mode, source: work.sourceMark, destination: destinationMark };
-      await state.markSynced(pairKey, sourcePath, mark);
-    }
+    const sourceMark = work.sourceMark;
+    const markSynced = state.markSynced.bind(state);
+    // The STATUS is queued on the destination connection now, ahead of anything the next folder
+    // sends there, so it sees the folder as this pass left it; the lane need not wait for it.
+    const marking = destination.folderCounts(pair.destPath).then(async (counts) => {
+      const destinationMark = sideMark(counts.uidNext, counts.messages, counts.highestModseq);
+      if (destinationMark) await markSynced(pairKey, sourcePath, { mode: context.options.mode, source: sourceMark, destination: destinationMark });
+    });
+    if (context.inBackground) context.inBackground(marking);
+    else await marking;
   }
 }
