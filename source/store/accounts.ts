@@ -244,7 +244,8 @@ export class AccountDirectory {
 
   #ready(): Promise<void> {
     if (!this.#writable) return Promise.resolve();
-    this.#indexed ??= this.#collection.ensureIndex({ fieldName: 'email', unique: true });
+    // Loaded first: an index the file already has is then known, and not appended to it again.
+    this.#indexed ??= this.#collection.load().then(() => this.#collection.ensureIndex({ fieldName: 'email', unique: true }));
     return this.#indexed;
   }
 

@@ -35,7 +35,11 @@ export class NedbCopyStateStore implements CopyStateStore {
   constructor(private readonly collection: Datastore<FolderHeaderDoc | BatchDoc>) {}
 
   private ready(): Promise<void> {
-    this.indexed ??= this.collection.ensureIndex({ fieldName: 'pair' }).then(() => undefined);
+    // Loaded first: an index the file already has is then known, and not appended to it again.
+    this.indexed ??= this.collection
+      .load()
+      .then(() => this.collection.ensureIndex({ fieldName: 'pair' }))
+      .then(() => undefined);
     return this.indexed;
   }
 

@@ -33,6 +33,69 @@ function nameLoadErrors(datastore: Collection<unknown>, file: string): void {
     });
 }
 
+interface NedbInternals {
+  persistence: { persistCachedDatabaseAsync: () => Promise<void> };
+  getAllData: () => object[];
+}
+
+/** A file this much bigger than the documents it holds is rewritten when loaded. */
+const COMPACT_WHEN_GROWN = 2;
+/** Small files are left alone whatever their ratio. */
+const COMPACT_ABOVE_BYTES = 256 * 1024;
+
+/**
+ * NeDB rewrites (and fsyncs) the whole file each time it loads it. For the copy record of a
+ * fleet that is megabytes rewritten by every command, including each pass that finds nothing to
+ * do. NeDB's file is a log (an update or removal appends a line; loading keeps the last line of
+ * each document), so a load only needs to rewrite it once updates have piled up: when the file
+ * is COMPACT_WHEN_GROWN times the size of what it holds (estimated from a sample of the
+ * documents), or when it ends in a partial line (a write cut short), which a later append
+ * would otherwise join and spoil.
+ */
+function compactOnLoadOnlyWhenWorthIt(datastore: Collection<unknown>, file: string): void {
+  const internals = datastore as unknown as NedbInternals;
+  const persistence = internals.persistence;
+  const compact = persistence.persistCachedDatabaseAsync.bind(persistence);
+  let loaded = false;
+  persistence.persistCachedDatabaseAsync = async () => {
+    // The first call is the load's; later ones are explicit compactions.
+    if (!loaded) {
+      loaded = true;
+      if (!worthCompacting(file, internals.getAllData())) return;
+    }
+    await compact();
+  };
+}
+
+function worthCompacting(file: string, documents: object[]): boolean {
+  let size: number;
+  let lastByte: Buffer;
+  try {
+    size = fs.statSync(file).size;
+    if (size === 0) return false;
+    lastByte = Buffer.alloc(1);
+    const fd = fs.openSync(file, 'r');
+    try {
+      fs.readSync(fd, lastByte, 0, 1, size - 1);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return true;
+  }
+  if (lastByte[0] !== 0x0a) return true;
+  if (size <= COMPACT_ABOVE_BYTES) return false;
+  const step = Math.max(1, Math.floor(documents.length / 64));
+  let sampled = 0;
+  let sampledBytes = 0;
+  for (let i = 0; i < documents.length; i += step) {
+    sampledBytes += JSON.stringify(documents[i]).length + 1;
+    sampled += 1;
+  }
+  const estimate = sampled ? (sampledBytes / sampled) * documents.length : 0;
+  return size > COMPACT_WHEN_GROWN * estimate;
+}
+
 export class Database {
   readonly dataDir: string;
   readonly writable: boolean;
@@ -60,14 +123,17 @@ export class Database {
   }
 
   #openWritable(name: string): Collection<unknown> {
-    return Datastore.create({
-      filename: this.fileOf(name),
+    const filename = this.fileOf(name);
+    const datastore = Datastore.create({
+      filename,
       // Loaded by nedb-promises before the first operation, so that a load error (a
       // damaged file) reaches the caller instead of becoming an unhandled rejection.
       autoload: false,
       // Passed through to @seald-io/nedb (missing from nedb-promises' types).
       modes: { fileMode: FILE_MODE, dirMode: DIR_MODE },
     } as Parameters<typeof Datastore.create>[0]) as unknown as Collection<unknown>;
+    compactOnLoadOnlyWhenWorthIt(datastore, filename);
+    return datastore;
   }
 
   #openReadOnly(name: string): Collection<unknown> {

@@ -1,9 +1,9 @@
 // Runs the real CLI as a subprocess against a throwaway data dir (for test/cli/*.test.ts).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeTempDir } from '../helpers/tempDirs.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin/imap-migrate.js');
@@ -34,7 +34,7 @@ export function run(args: string[], options: { env?: Record<string, string>; dat
 }
 
 export function tempDir(prefix = 'imap-migrate-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return makeTempDir(prefix);
 }
 
 /** The first stderr line, and a check that no stack trace leaked. */

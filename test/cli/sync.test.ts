@@ -26,7 +26,7 @@ before(async () => {
     ]);
   }
   dataDir = tempDir();
-  const csv = path.join(dataDir, '..', `accounts-${path.basename(dataDir)}.csv`);
+  const csv = path.join(tempDir('imap-migrate-csv-'), 'accounts.csv');
   fs.writeFileSync(csv, 'email,password,admin\n' + users.map((u) => `${u.name},"${u.password}",no`).join('\n') + '\n');
   const port = String(destination.port);
   assert.equal((await run(['destination', 'set', '--host', '127.0.0.1', '--port', port, '--tls', 'none'], { dataDir })).code, 0);
@@ -79,7 +79,7 @@ test('sync create + sync run migrates every account; show --json gives the count
 });
 
 test('an account whose source login fails makes the run exit 1; the others complete', async () => {
-  const credentials = path.join(dataDir, '..', `creds-${path.basename(dataDir)}.csv`);
+  const credentials = path.join(tempDir('imap-migrate-csv-'), 'credentials.csv');
   fs.writeFileSync(credentials, 'email,remote_user,remote_password\nben@example.com,ben@example.com,wrong\n');
   const created = await run([...syncArgs(), '--no-dry-run', '--credentials', credentials], { dataDir });
   assert.equal(created.code, 0, created.stderr);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { UsageError } from '../../source/errors.ts';
 import { parseEmail, parseHost, parsePort, parseTls, resolvePassword } from '../../source/cli/validate.ts';
+import { makeTempDir } from '../helpers/tempDirs.ts';
 
 function usage(pattern: RegExp) {
   return (e: unknown) => e instanceof UsageError && e.exitCode === 2 && pattern.test(e.message) && !e.message.includes('\n');
@@ -30,7 +30,7 @@ test('validate: hosts, TLS modes, emails', () => {
 });
 
 test('validate: a password from the option, a file or the environment; empty or both is bad usage', () => {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'imap-migrate-pw-')), 'pw');
+  const file = path.join(makeTempDir('imap-migrate-pw-'), 'pw');
   fs.writeFileSync(file, 'from file\n');
   const base = { valueOption: '--password', fileOption: '--password-file', envName: 'PW_ENV' };
   assert.equal(resolvePassword({ ...base, value: 'given', env: { PW_ENV: 'env' } }), 'given');

@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { createSyncManager } from '../../source/cli/engine.ts';
 import { syncRepository } from '../../source/cli/syncRepository.ts';
 import { defaultSyncSettings } from '../../source/engine/syncModel.ts';
+import { ImapSession } from '../../source/imap/session.ts';
 import { openStore } from '../../source/store/store.ts';
 import { tempDir } from '../cli/support.ts';
 import { startDovecot, type Dovecot } from '../helpers/dovecot.ts';
@@ -108,16 +109,33 @@ test('a source folder that cannot be selected is logged; the other folders are c
 
 test('connections kicked by the server (BYE) mid-run are reopened and the account completes', async () => {
   const job = jobBetween(source, destination, kicked, { mode: 'new', retryBaseMs: 50 });
-  // Kick as soon as messages are moving (twice), whatever the speed of the machine.
+  // Kick as soon as messages are moving (twice). The source's next FETCH waits for the kick to
+  // be done, so it meets the closed connection however fast the machine copies the rest.
   let kicks = 0;
-  let kicking = false;
+  let kicking: Promise<void> | undefined;
+  let inProgress = false;
   const result = await run(job, {
     state: tempStateStore().state,
+    openSession: async (side, access, options) => {
+      const session = await ImapSession.open(access.endpoint, access.credentials, options);
+      if (side === 'source') {
+        const fetchSources = session.fetchSources.bind(session);
+        session.fetchSources = async (uids) => {
+          await kicking;
+          return fetchSources(uids);
+        };
+      }
+      return session;
+    },
     emit: (event) => {
-      if (event.type !== 'counters' || event.counters.downloaded === 0 || kicking || kicks >= 2) return;
-      kicking = true;
+      if (event.type !== 'counters' || event.counters.downloaded === 0 || inProgress || kicks >= 2) return;
+      inProgress = true;
       kicks += 1;
-      void source.kickAll(kicked.name).finally(() => setTimeout(() => (kicking = false), 300));
+      // doveadm returns once the imap process is told; its BYE follows shortly.
+      kicking = source
+        .kickAll(kicked.name)
+        .then(() => new Promise<void>((resolve) => setTimeout(resolve, 200)))
+        .finally(() => (inProgress = false));
     },
   });
   assert.ok(kicks >= 1);

@@ -1,16 +1,15 @@
 // Shared set-up of the engine's integration tests: a job between two real Dovecots and a
 // copy-state store in a temp dir.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Datastore from 'nedb-promises';
 import { syncAccount, type AccountSyncDeps } from '../../source/engine/accountSync.ts';
 import { DEFAULT_ACCOUNT_OPTIONS, pairKeyOf, type AccountSyncJob, type AccountSyncOptions } from '../../source/engine/types.ts';
 import { NedbCopyStateStore } from '../../source/store/copyState.ts';
 import type { Dovecot } from '../helpers/dovecot.ts';
+import { makeTempDir } from '../helpers/tempDirs.ts';
 
 export function tempStateStore(): { state: NedbCopyStateStore; dir: string; fresh(): NedbCopyStateStore } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imap-migrate-state-'));
+  const dir = makeTempDir('imap-migrate-state-');
   const open = () => new NedbCopyStateStore(Datastore.create({ filename: path.join(dir, 'copy_state.db'), autoload: true }) as never);
   return { state: open(), dir, fresh: open };
 }

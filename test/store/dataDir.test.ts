@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { UsageError } from '../../source/errors.ts';
@@ -12,8 +11,9 @@ import {
   resolveDataDir,
   writeUserTextFile,
 } from '../../source/store/dataDir.ts';
+import { makeTempDir } from '../helpers/tempDirs.ts';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'imap-migrate-datadir-'));
+const tmp = makeTempDir('imap-migrate-datadir-');
 
 test('data dir: --data-dir beats IMAP_MIGRATE_HOME beats the platform default', () => {
   assert.equal(resolveDataDir('/a/flag', { IMAP_MIGRATE_HOME: '/b/env' }), '/a/flag');

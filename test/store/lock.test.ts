@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DataDirLockedError } from '../../source/errors.ts';
 import { acquireLock, lockPath, readLock } from '../../source/store/lock.ts';
+import { makeTempDir } from '../helpers/tempDirs.ts';
 
 const LOCK_MODULE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../source/store/lock.ts');
 
 function freshDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'imap-migrate-lock-'));
+  return makeTempDir('imap-migrate-lock-');
 }
 
 /** A pid that belonged to a process that has ended. */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { SecretBox, SecretKeyError, isSealed, type KeyCheckStore } from '../../source/store/secrets.ts';
+import { makeTempDir } from '../helpers/tempDirs.ts';
 
 function memoryCheck(): KeyCheckStore & { value?: string } {
   const store: KeyCheckStore & { value?: string } = {
@@ -15,7 +15,7 @@ function memoryCheck(): KeyCheckStore & { value?: string } {
   return store;
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imap-migrate-secrets-'));
+const dir = makeTempDir('imap-migrate-secrets-');
 
 test('secrets: seal/open round trip with a key file created 0600 on first need; fresh IV each time', () => {
   process.umask(0o022);

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { DataDirLockedError, UsageError } from '../../source/errors.ts';
 import { openStore } from '../../source/store/store.ts';
+import { makeTempDir } from '../helpers/tempDirs.ts';
 
 function freshDir(): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'imap-migrate-store-')), 'data');
+  return path.join(makeTempDir('imap-migrate-store-'), 'data');
 }
 
 function snapshot(dir: string): Record<string, string> {
