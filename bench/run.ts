@@ -34,6 +34,8 @@ interface Args {
   delayMs: number;
   json: string;
   keep: boolean;
+  /** Where the mail and data go (default /dev/shm, a tmpfs). */
+  tmpdir?: string;
   /** imap-migrate's connections per user on each server (the sync's setting); undefined: its default. */
   connections?: number;
   /** Extra NODE_OPTIONS for the imap-migrate process (node arguments of `sync run`, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). */
@@ -48,6 +50,7 @@ function parseArgs(argv: string[]): Args {
   let delayMs = 0;
   let json = '';
   let keep = false;
+  let tmpdir: string | undefined;
   let connections: number | undefined;
   // The flags the installed bin runs with (its shebang line); --node-options replaces them.
   let nodeOptions = '--max-semi-space-size=1';
@@ -65,12 +68,13 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--delay-ms') delayMs = Number(value());
     else if (arg === '--json') json = value();
     else if (arg === '--keep') keep = true;
+    else if (arg === '--tmpdir') tmpdir = value();
     else if (arg === '--connections') connections = Number(value());
     else if (arg === '--node-options') nodeOptions = value();
-    else throw new Error(`unknown argument ${arg}; usage: npm run bench -- [small|medium|big] [--threads 1,4] [--tools imap-migrate,mbsync] [--delay-ms N] [--scenarios S1,S2,S3] [--connections N] [--json FILE]`);
+    else throw new Error(`unknown argument ${arg}; usage: npm run bench -- [small|medium|big] [--threads 1,4] [--tools imap-migrate,mbsync] [--delay-ms N] [--scenarios S1,S2,S3] [--connections N] [--tmpdir DIR] [--json FILE]`);
   }
   json ||= path.join(ROOT, 'bench', 'results', `${profile.name}${delayMs ? `-delay${delayMs}` : ''}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  return { profile, threads, tools, scenarios, delayMs, json, keep, nodeOptions, connections };
+  return { profile, threads, tools, scenarios, delayMs, json, keep, nodeOptions, connections, tmpdir };
 }
 
 function log(text: string): void {
@@ -448,8 +452,24 @@ async function copyTree(from: string, to: string): Promise<void> {
   await sh('cp', ['-a', `${from}/.`, to]);
 }
 
+/**
+ * Where the servers' mail and the tools' data go: memory (tmpfs) unless --tmpdir says otherwise.
+ * On this machine's ext4 root, creating files is slow for minutes after many were deleted (perf:
+ * ext4_create spends its time in recently_deleted(), scanning the inode table), and every bench
+ * or test run deletes tens of thousands: S1 then took 6 to 20 s for the same build, with the
+ * destination Dovecot's system time the difference. In memory both tools meet the same servers.
+ */
+function chooseTmpdir(requested: string | undefined): string {
+  const dir = requested ?? (fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir());
+  fs.accessSync(dir, fs.constants.W_OK);
+  // The Dovecot fixture and the tools' data dirs are made under os.tmpdir().
+  process.env.TMPDIR = dir;
+  return dir;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  chooseTmpdir(args.tmpdir);
   const work = await fsp.mkdtemp(path.join(os.tmpdir(), 'imap-migrate-bench-'));
   try {
     await benchIn(work, args);
@@ -461,7 +481,7 @@ async function main(): Promise<void> {
 async function benchIn(work: string, args: Args): Promise<void> {
   const { profile } = args;
   const users = benchUsers(profile);
-  log(`profile ${profile.name}: ${profile.accounts} accounts x ${profile.messagesPerAccount} messages; work dir ${work}`);
+  log(`profile ${profile.name}: ${profile.accounts} accounts x ${profile.messagesPerAccount} messages; work dir ${work} (mail and data under ${os.tmpdir()})`);
   if (args.tools.includes('mbsync')) await sh('bash', [path.join(ROOT, 'scripts', 'ensure-tools.sh'), 'mbsync']).catch((e) => log(`ensure isync: ${e.message}`));
 
   // The pristine source, seeded once, copied for every tool and thread count.
@@ -576,7 +596,7 @@ async function benchIn(work: string, args: Args): Promise<void> {
         profile,
         corpus,
         delayMs: args.delayMs,
-        machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, kernel: os.release() },
+        machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, kernel: os.release(), mailDir: os.tmpdir() },
         at: new Date().toISOString(),
         command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
         rows,
