@@ -97,6 +97,22 @@ function lazyEmojiRegex(contents) {
   return contents.replace(declaration, () => `${keyword} ${name} = (() => { let compiled; return { test: (text) => (compiled ??= ${literal}).test(text) }; })();`);
 }
 
+// conf imports ajv (with ajv-formats) for its `schema` option and semver for its `migrations`,
+// neither of which imap-migrate uses, and their module code (~350 KB, 30 ms) ran at every start.
+// In conf's file each is required where it is used instead, so it is loaded only if ever used.
+const CONF_EAGER_IMPORTS = [
+  [/^import \{ Ajv2020 as Ajv \} from 'ajv\/dist\/2020\.js';$/m, /\bnew Ajv\(/g, "new (require('ajv/dist/2020.js').Ajv2020)("],
+  [/^import ajvFormatsModule from 'ajv-formats';$/m, /\bajvFormatsModule\.default\b/g, "require('ajv-formats').default"],
+  [/^import semver from 'semver';$/m, /\bsemver\./g, "require('semver')."],
+];
+
+function lazyConfImports(contents) {
+  // All or nothing: a conf whose imports read differently is bundled as it is.
+  if (!CONF_EAGER_IMPORTS.every(([importLine]) => importLine.test(contents))) return contents;
+  for (const [importLine, use, lazy] of CONF_EAGER_IMPORTS) contents = contents.replace(importLine, '').replace(use, lazy);
+  return contents;
+}
+
 /**
  * Bundled package code that asks where its file is (import.meta.url, __dirname, __filename)
  * would otherwise get dist/<stamp>/<chunk>.js and look there for files that stay in its
@@ -110,6 +126,7 @@ function packageLocations(outdir) {
       build.onLoad({ filter: /[\\/]node_modules[\\/].*\.[cm]?js$/ }, async (args) => {
         const original = await fs.promises.readFile(args.path, 'utf8');
         let contents = original.includes('RGI_Emoji') ? lazyEmojiRegex(original) : original;
+        if (/[\\/]node_modules[\\/]conf[\\/]dist[\\/]source[\\/]index\.js$/.test(args.path)) contents = lazyConfImports(contents);
         if (!USES_LOCATION.test(contents)) return contents === original ? undefined : { contents, loader: 'js' };
         const relative = path.relative(outdir, args.path).split(path.sep).join('/');
         const fileUrl = `new URL(${JSON.stringify(relative)}, __imDistUrl)`;
