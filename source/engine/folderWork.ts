@@ -16,7 +16,7 @@ import {
   type FlagUpdate,
   type FolderMessagePlan,
 } from './planMessages.ts';
-import type { CopyStateStore, FolderCopyState, FolderSideMark, FolderSyncMark } from './ports.ts';
+import type { CopyStateStore, FolderCopyHeader, FolderCopyState, FolderSideMark, FolderSyncMark } from './ports.ts';
 import type { AccountSyncOptions, Counters, ErrorCode, SyncMode } from './types.ts';
 
 export interface FolderWork {
@@ -103,13 +103,13 @@ function sameSide(counts: FolderCounts, mark: FolderSideMark): boolean {
  * of both sides: the mark covers this mode and folder, both UIDVALIDITYs are the recorded ones,
  * and the destination is exactly as the last clean pass left it.
  */
-function markStillApplies(
+function markStillApplies<T extends FolderCopyHeader>(
   pair: FolderPair,
-  record: FolderCopyState | undefined,
+  record: T | undefined,
   mode: SyncMode,
   sourceCounts: FolderCounts,
   destCounts: FolderCounts,
-): record is FolderCopyState & { mark: FolderSyncMark } {
+): record is T & { mark: FolderSyncMark } {
   const mark = record?.mark;
   if (!record || !mark || !markCovers(mark.mode, mode) || record.destFolder !== pair.destPath) return false;
   if (sourceCounts.uidValidity !== record.sourceUidValidity || destCounts.uidValidity !== record.destUidValidity) return false;
@@ -133,7 +133,8 @@ export async function planUnchangedFromListing(
   const sourceCounts = pair.source.counts;
   const destCounts = pair.destCounts;
   if (pair.source.noSelect || !pair.destExists || !sourceCounts || !destCounts) return undefined;
-  const record = await state.load(pairKey, pair.source.path);
+  // The header says whether the folder is unchanged; its copies are not needed for that.
+  const record = state.loadHeader ? await state.loadHeader(pairKey, pair.source.path) : await state.load(pairKey, pair.source.path);
   if (!markStillApplies(pair, record, mode, sourceCounts, destCounts) || !sameSide(sourceCounts, record.mark.source)) return undefined;
   return unchangedWork(pair, sourceCounts, destCounts);
 }

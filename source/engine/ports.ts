@@ -21,19 +21,25 @@ export interface FolderSyncMark {
   destination: FolderSideMark;
 }
 
-/** What earlier runs copied from one source folder (SPEC E4). */
-export interface FolderCopyState {
+/** Which folders a folder's copy record is about, and the mark of the last clean pass. */
+export interface FolderCopyHeader {
   sourceUidValidity: string;
   destFolder: string;
   destUidValidity: string;
-  /** Source UID → destination UID (0 when the destination gave none). */
-  copies: Map<number, number>;
   /** Set by markSynced; gone after a reset. */
   mark?: FolderSyncMark;
 }
 
+/** What earlier runs copied from one source folder (SPEC E4). */
+export interface FolderCopyState extends FolderCopyHeader {
+  /** Source UID → destination UID (0 when the destination gave none). */
+  copies: Map<number, number>;
+}
+
 export interface CopyStateStore {
   load(pairKey: string, sourceFolder: string): Promise<FolderCopyState | undefined>;
+  /** The record without its copies: enough to tell an unchanged folder (optional: load() otherwise). */
+  loadHeader?(pairKey: string, sourceFolder: string): Promise<FolderCopyHeader | undefined>;
   /** Starts a fresh record for the folder (first run, or a UIDVALIDITY changed on either side). */
   reset(pairKey: string, sourceFolder: string, state: Omit<FolderCopyState, 'copies'>): Promise<void>;
   /** Adds copies (a checkpoint: called every few hundred messages, not per message). */

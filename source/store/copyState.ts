@@ -2,7 +2,7 @@
 // checkpoint, so a checkpoint costs one appended line however big the folder; a folder's
 // batches are folded into one when they pile up.
 import type Datastore from 'nedb-promises';
-import type { CopyStateStore, FolderCopyState, FolderSyncMark } from '../engine/ports.ts';
+import type { CopyStateStore, FolderCopyHeader, FolderCopyState, FolderSyncMark } from '../engine/ports.ts';
 
 interface FolderHeaderDoc {
   kind: 'folder';
@@ -51,6 +51,17 @@ export class NedbCopyStateStore implements CopyStateStore {
   private async header(pair: string, folder: string): Promise<FolderHeaderDoc | null> {
     await this.ready();
     return (await this.collection.findOne({ kind: 'folder', pair, folder })) as FolderHeaderDoc | null;
+  }
+
+  async loadHeader(pair: string, folder: string): Promise<FolderCopyHeader | undefined> {
+    const header = await this.header(pair, folder);
+    if (!header) return undefined;
+    return {
+      sourceUidValidity: header.sourceUidValidity,
+      destFolder: header.destFolder,
+      destUidValidity: header.destUidValidity,
+      ...(header.mark ? { mark: header.mark } : {}),
+    };
   }
 
   async load(pair: string, folder: string): Promise<FolderCopyState | undefined> {
