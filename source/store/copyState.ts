@@ -22,8 +22,45 @@ interface BatchDoc {
   folder: string;
   generation: number;
   seq: number;
-  /** [sourceUid, destUid] pairs for copies; source UIDs for forget. */
-  entries: [number, number][] | number[];
+  /**
+   * One string: "sourceUid:destUid,..." for copies, "sourceUid,..." for forget. Arrays of pairs
+   * made NeDB call its JSON reviver (and its deep copy) for every number of every record each
+   * time the file loads; a string is one value.
+   */
+  packed?: string;
+  /** The format before `packed` (still read): [sourceUid, destUid] pairs, or source UIDs. */
+  entries?: [number, number][] | number[];
+}
+
+function packCopies(copies: Iterable<[number, number]>): string {
+  let text = '';
+  for (const [sourceUid, destUid] of copies) text += `${text ? ',' : ''}${sourceUid}:${destUid}`;
+  return text;
+}
+
+function packUids(uids: number[]): string {
+  return uids.join(',');
+}
+
+/** Applies one batch to the copies map. */
+function applyBatch(copies: Map<number, number>, batch: BatchDoc): void {
+  if (batch.packed !== undefined) {
+    if (batch.packed === '') return;
+    for (const item of batch.packed.split(',')) {
+      if (batch.kind === 'copies') {
+        const colon = item.indexOf(':');
+        copies.set(Number(item.slice(0, colon)), Number(item.slice(colon + 1)));
+      } else {
+        copies.delete(Number(item));
+      }
+    }
+    return;
+  }
+  if (batch.kind === 'copies') {
+    for (const [sourceUid, destUid] of (batch.entries ?? []) as [number, number][]) copies.set(sourceUid, destUid);
+  } else {
+    for (const sourceUid of (batch.entries ?? []) as number[]) copies.delete(sourceUid);
+  }
 }
 
 const FOLD_AFTER_BATCHES = 32;
@@ -71,13 +108,7 @@ export class NedbCopyStateStore implements CopyStateStore {
       .find({ pair, folder, generation: header.generation, kind: { $in: ['copies', 'forget'] } })
       .sort({ seq: 1 })) as BatchDoc[];
     const copies = new Map<number, number>();
-    for (const batch of batches) {
-      if (batch.kind === 'copies') {
-        for (const [sourceUid, destUid] of batch.entries as [number, number][]) copies.set(sourceUid, destUid);
-      } else {
-        for (const sourceUid of batch.entries as number[]) copies.delete(sourceUid);
-      }
-    }
+    for (const batch of batches) applyBatch(copies, batch);
     if (batches.length > FOLD_AFTER_BATCHES) await this.fold(header, copies);
     return {
       sourceUidValidity: header.sourceUidValidity,
@@ -97,7 +128,7 @@ export class NedbCopyStateStore implements CopyStateStore {
       folder: header.folder,
       generation: header.generation,
       seq,
-      entries: [...copies.entries()],
+      packed: packCopies(copies.entries()),
     });
     await this.collection.remove(
       { pair: header.pair, folder: header.folder, kind: { $in: ['copies', 'forget'] }, seq: { $lt: seq } },
@@ -117,7 +148,7 @@ export class NedbCopyStateStore implements CopyStateStore {
     if (copies.length === 0) return;
     const header = await this.header(pair, folder);
     if (!header) throw new Error(`copy state of ${folder} was not started`);
-    await this.collection.insert({ kind: 'copies', pair, folder, generation: header.generation, seq: this.nextSeq(), entries: copies });
+    await this.collection.insert({ kind: 'copies', pair, folder, generation: header.generation, seq: this.nextSeq(), packed: packCopies(copies) });
   }
 
   async markSynced(pair: string, folder: string, mark: FolderSyncMark | undefined): Promise<void> {
@@ -129,6 +160,6 @@ export class NedbCopyStateStore implements CopyStateStore {
     if (sourceUids.length === 0) return;
     const header = await this.header(pair, folder);
     if (!header) return;
-    await this.collection.insert({ kind: 'forget', pair, folder, generation: header.generation, seq: this.nextSeq(), entries: sourceUids });
+    await this.collection.insert({ kind: 'forget', pair, folder, generation: header.generation, seq: this.nextSeq(), packed: packUids(sourceUids) });
   }
 }
