@@ -97,19 +97,31 @@ function lazyEmojiRegex(contents) {
   return contents.replace(declaration, () => `${keyword} ${name} = (() => { let compiled; return { test: (text) => (compiled ??= ${literal}).test(text) }; })();`);
 }
 
-// conf imports ajv (with ajv-formats) for its `schema` option and semver for its `migrations`,
-// neither of which imap-migrate uses, and their module code (~350 KB, 30 ms) ran at every start.
-// In conf's file each is required where it is used instead, so it is loaded only if ever used.
-const CONF_EAGER_IMPORTS = [
-  [/^import \{ Ajv2020 as Ajv \} from 'ajv\/dist\/2020\.js';$/m, /\bnew Ajv\(/g, "new (require('ajv/dist/2020.js').Ajv2020)("],
-  [/^import ajvFormatsModule from 'ajv-formats';$/m, /\bajvFormatsModule\.default\b/g, "require('ajv-formats').default"],
-  [/^import semver from 'semver';$/m, /\bsemver\./g, "require('semver')."],
+// Package modules imported at the top of a file but only used on paths imap-migrate never takes,
+// whose code ran at every start: conf's ajv (with ajv-formats) for its `schema` option and
+// semver for its `migrations` (~350 KB, ~30 ms); imapflow's pino (with thread-stream, which
+// loads worker_threads) for the logger it makes when given none. In these files each is
+// required where it is used instead, so it is loaded only if ever used. All or nothing per file:
+// a file whose imports read differently (another version) is bundled as it is.
+const LAZY_IMPORTS = [
+  {
+    file: /[\\/]node_modules[\\/]conf[\\/]dist[\\/]source[\\/]index\.js$/,
+    imports: [
+      [/^import \{ Ajv2020 as Ajv \} from 'ajv\/dist\/2020\.js';$/m, /\bnew Ajv\(/g, "new (require('ajv/dist/2020.js').Ajv2020)("],
+      [/^import ajvFormatsModule from 'ajv-formats';$/m, /\bajvFormatsModule\.default\b/g, "require('ajv-formats').default"],
+      [/^import semver from 'semver';$/m, /\bsemver\./g, "require('semver')."],
+    ],
+  },
+  {
+    file: /[\\/]node_modules[\\/]imapflow[\\/]dist[\\/]esm[\\/]logger\.js$/,
+    imports: [[/^import pino from 'pino';$/m, /\bpino\(/g, "require('pino')("]],
+  },
 ];
 
-function lazyConfImports(contents) {
-  // All or nothing: a conf whose imports read differently is bundled as it is.
-  if (!CONF_EAGER_IMPORTS.every(([importLine]) => importLine.test(contents))) return contents;
-  for (const [importLine, use, lazy] of CONF_EAGER_IMPORTS) contents = contents.replace(importLine, '').replace(use, lazy);
+function lazyImports(file, contents) {
+  const rule = LAZY_IMPORTS.find((candidate) => candidate.file.test(file));
+  if (!rule || !rule.imports.every(([importLine]) => importLine.test(contents))) return contents;
+  for (const [importLine, use, lazy] of rule.imports) contents = contents.replace(importLine, '').replace(use, lazy);
   return contents;
 }
 
@@ -126,7 +138,7 @@ function packageLocations(outdir) {
       build.onLoad({ filter: /[\\/]node_modules[\\/].*\.[cm]?js$/ }, async (args) => {
         const original = await fs.promises.readFile(args.path, 'utf8');
         let contents = original.includes('RGI_Emoji') ? lazyEmojiRegex(original) : original;
-        if (/[\\/]node_modules[\\/]conf[\\/]dist[\\/]source[\\/]index\.js$/.test(args.path)) contents = lazyConfImports(contents);
+        contents = lazyImports(args.path, contents);
         if (!USES_LOCATION.test(contents)) return contents === original ? undefined : { contents, loader: 'js' };
         const relative = path.relative(outdir, args.path).split(path.sep).join('/');
         const fileUrl = `new URL(${JSON.stringify(relative)}, __imDistUrl)`;
