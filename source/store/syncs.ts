@@ -27,8 +27,20 @@ export class SyncRepository {
     return this.db.collection<Omit<RunDoc, '_id'>>('runs');
   }
 
-  private get accountRuns() {
-    return this.db.collection<Omit<AccountRunDoc, '_id'>>('account_runs');
+  private accountRunsIndex?: Promise<unknown>;
+
+  /**
+   * The per-account results of every run: one document per account per pass, so the collection
+   * grows with the history. Indexed by run (loaded first, so that an index the file already has
+   * is not appended again), so that saving an account's progress does not scan the history.
+   */
+  private async accountRuns() {
+    const collection = this.db.collection<Omit<AccountRunDoc, '_id'>>('account_runs');
+    if (this.db.writable) {
+      this.accountRunsIndex ??= collection.load().then(() => collection.ensureIndex({ fieldName: 'runId' }));
+      await this.accountRunsIndex;
+    }
+    return collection;
   }
 
   private get historyEntries() {
@@ -120,13 +132,13 @@ export class SyncRepository {
   }
 
   async saveAccountRun(record: AccountRunRecord): Promise<void> {
-    await this.accountRuns.update({ runId: record.runId, account: record.account }, record, { upsert: true });
+    await (await this.accountRuns()).update({ runId: record.runId, account: record.account }, record, { upsert: true });
   }
 
   /** Marks a run that was going when its process died, and its unfinished accounts. */
   async markRunInterrupted(runId: string): Promise<void> {
     await this.runs.update({ _id: runId }, { $set: { status: 'Interrupted' } });
-    await this.accountRuns.update(
+    await (await this.accountRuns()).update(
       { runId, status: { $in: ['running', 'pending'] } },
       { $set: { status: 'interrupted' } },
       { multi: true },
@@ -144,7 +156,7 @@ export class SyncRepository {
   }
 
   async accountRunsOf(runId: string): Promise<AccountRunRecord[]> {
-    const docs = (await this.accountRuns.find({ runId }).sort({ account: 1 })) as AccountRunDoc[];
+    const docs = (await (await this.accountRuns()).find({ runId }).sort({ account: 1 })) as AccountRunDoc[];
     return docs.map(({ _id, ...rest }) => rest);
   }
 }
