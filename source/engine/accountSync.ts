@@ -241,6 +241,13 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
     if (failure) throw failure.error;
   };
 
+  /** The account's destination CREATEs and SELECTs, one at a time across its lanes (see FolderContext.oneAtATime). */
+  let structureTail: Promise<unknown> = Promise.resolve();
+  const destinationStructure = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = structureTail.then(work);
+    structureTail = result.catch(() => undefined);
+    return result;
+  };
   /** Marks being recorded while the lanes go on: all are settled before the account ends. */
   const background: Promise<void>[] = [];
   const finish = async (status: Parameters<AccountReport['finish']>[0]): Promise<AccountResult> => {
@@ -257,6 +264,7 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
     signal: deps.signal,
     budget: deps.budget,
     inBackground: (work) => background.push(work.catch(() => undefined)),
+    oneAtATime: destinationStructure,
   });
 
   interface FolderTask {

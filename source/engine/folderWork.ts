@@ -51,6 +51,18 @@ export interface FolderContext {
    * folder in full). Without it the folder waits.
    */
   inBackground?: (work: Promise<void>) => void;
+  /**
+   * Runs a destination CREATE or SELECT once no other lane of the account runs one. Dovecot
+   * creates a folder (on CREATE, or a special folder on its first SELECT) under a lock on the
+   * user's folder list; two of its processes doing so at once can deadlock on their locks, and
+   * it then kills one (a panic, EDEADLK) with the folder list left wrong. Without it, at once.
+   */
+  oneAtATime?: <T>(work: () => Promise<T>) => Promise<T>;
+}
+
+/** A destination command that may create a folder there, kept from running beside another (see oneAtATime). */
+function onDestinationStructure<T>(context: FolderContext, work: () => Promise<T>): Promise<T> {
+  return context.oneAtATime ? context.oneAtATime(work) : work();
 }
 
 const EMPTY_PLAN: FolderMessagePlan = { copy: [], adopt: [], flagUpdates: [], deleteAbsent: [], deleteDuplicates: [], forget: [] };
@@ -167,7 +179,7 @@ async function planFromMark(context: FolderContext, pair: FolderPair, record: Fo
         return { status, changed: usable ? await source.listChangedSince(mark.source.highestModseq) : undefined };
       })(),
     ),
-    settle(destination.ensureSelected(pair.destPath, options.dryRun)),
+    settle(onDestinationStructure(context, () => destination.ensureSelected(pair.destPath, options.dryRun))),
   ]);
   if (!sourceSide.ok) throw sourceSide.error;
   if (!destReady.ok) throw destReady.error;
@@ -225,7 +237,7 @@ export async function planFolderWork(context: FolderContext, pair: FolderPair): 
     })(),
     pair.destExists
       ? (async () => {
-          const status = await destination.select(pair.destPath, options.dryRun);
+          const status = await onDestinationStructure(context, () => destination.select(pair.destPath, options.dryRun));
           return { status, messages: await destination.listMessages(status.exists) };
         })()
       : undefined,
@@ -437,7 +449,7 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
     // children creates the hierarchy (RFC 3501, CREATE).
     if (!pair.destExists && !pair.source.noSelect) {
       try {
-        await destination.createFolder(pair.destPath, pair.source.subscribed);
+        await onDestinationStructure(context, () => destination.createFolder(pair.destPath, pair.source.subscribed));
       } catch (error) {
         if (!(error instanceof ImapError) || !/exist/i.test(error.message)) throw error;
       }
@@ -452,7 +464,7 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
     if (pair.source.noSelect || work.unchanged) return;
 
     // Planning may have left it selected already (read-write): then no second SELECT.
-    const destStatus = await destination.ensureSelected(pair.destPath, false);
+    const destStatus = await onDestinationStructure(context, () => destination.ensureSelected(pair.destPath, false));
     if (!work.recordValid) {
       await state.reset(pairKey, sourcePath, {
         sourceUidValidity: work.sourceStatus!.uidValidity,
@@ -506,7 +518,7 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
 
   if (plan.deleteAbsent.length > 0 || plan.deleteDuplicates.length > 0) {
     checkAbort(context.signal);
-    await destination.ensureSelected(pair.destPath, false);
+    await onDestinationStructure(context, () => destination.ensureSelected(pair.destPath, false));
     await destination.deleteMessages([...plan.deleteAbsent, ...plan.deleteDuplicates]);
     report.add('messagesDeleted', plan.deleteAbsent.length);
     report.add('duplicatesDeleted', plan.deleteDuplicates.length);
