@@ -52,7 +52,7 @@ export interface FolderContext {
    */
   inBackground?: (work: Promise<void>) => void;
   /**
-   * Runs a destination CREATE or SELECT once no other lane of the account runs one. Dovecot
+   * Runs a destination CREATE, SELECT or SUBSCRIBE once no other lane of the account runs one. Dovecot
    * creates a folder (on CREATE, or a special folder on its first SELECT) under a lock on the
    * user's folder list; two of its processes doing so at once can deadlock on their locks, and
    * it then kills one (a panic, EDEADLK) with the folder list left wrong. Without it, at once.
@@ -458,7 +458,7 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
       report.add('foldersCreated');
     }
     if (pair.subscribe) {
-      await destination.subscribe(pair.destPath);
+      await onDestinationStructure(context, () => destination.subscribe(pair.destPath));
       pair.subscribe = false;
     }
     if (pair.source.noSelect || work.unchanged) return;
