@@ -5,6 +5,7 @@
 // resumes where it was (SPEC W2, W3, E1–E8).
 import { describeEndpoint, ImapError, type OpenOptions } from '../imap/connection.ts';
 import { ImapSession } from '../imap/session.ts';
+import { AccountLocks } from './accountLocks.ts';
 import { AccountReport, type FolderReport } from './accountReport.ts';
 import type { ByteBudget } from './byteBudget.ts';
 import { sharedLanePermits, type LanePermits } from './lanePermits.ts';
@@ -241,13 +242,8 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
     if (failure) throw failure.error;
   };
 
-  /** The account's destination CREATEs and SELECTs, one at a time across its lanes (see FolderContext.oneAtATime). */
-  let structureTail: Promise<unknown> = Promise.resolve();
-  const destinationStructure = <T>(work: () => Promise<T>): Promise<T> => {
-    const result = structureTail.then(work);
-    structureTail = result.catch(() => undefined);
-    return result;
-  };
+  /** The account's destination CREATEs, SELECTs and SUBSCRIBEs, one at a time across its lanes (see FolderContext.oneAtATime). */
+  const destinationStructure = new AccountLocks();
   /** Marks being recorded while the lanes go on: all are settled before the account ends. */
   const background: Promise<void>[] = [];
   const finish = async (status: Parameters<AccountReport['finish']>[0]): Promise<AccountResult> => {
@@ -264,7 +260,7 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
     signal: deps.signal,
     budget: deps.budget,
     inBackground: (work) => background.push(work.catch(() => undefined)),
-    oneAtATime: destinationStructure,
+    oneAtATime: (work) => destinationStructure.run('structure', work),
   });
 
   interface FolderTask {

@@ -8,12 +8,12 @@ import { releaseBodies } from './memoryRelief.ts';
 import type { FolderPair } from './planFolders.ts';
 import {
   flagChangeCount,
+  groupByFlags,
   identitiesNeeded,
   identityKey,
   planFolderMessages,
   storableFlags,
   type FlagPolicy,
-  type FlagUpdate,
   type FolderMessagePlan,
 } from './planMessages.ts';
 import type { CopyStateStore, FolderCopyHeader, FolderCopyState, FolderSideMark, FolderSyncMark } from './ports.ts';
@@ -191,20 +191,16 @@ async function planFromMark(context: FolderContext, pair: FolderPair, record: Fo
   // The destination is exactly as the last clean pass left it (its counters match the mark), so
   // every recorded copy is there with the flags its source had then: a message whose flags
   // changed since gets the source's flags now, with no need to read the destination's first.
-  const flagUpdates: FlagUpdate[] = [];
+  const changes: [string[], number][] = [];
   if (options.mode !== 'new') {
-    const groups = new Map<string, FlagUpdate>();
     for (const message of changed) {
       if (message.uid >= mark.source.uidNext) continue;
       const destUid = record.copies.get(message.uid);
       if (!destUid) return undefined;
-      const key = [...message.flags].sort().join(' ');
-      const group = groups.get(key) ?? { flags: message.flags, destUids: [] };
-      group.destUids.push(destUid);
-      groups.set(key, group);
+      changes.push([message.flags, destUid]);
     }
-    flagUpdates.push(...groups.values());
   }
+  const flagUpdates = groupByFlags(changes);
   return {
     pair,
     sourceStatus,

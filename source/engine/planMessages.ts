@@ -180,13 +180,21 @@ export function flagUpdatesFor(
   pairs: [Pick<MessageSummary, 'flags'>, Pick<MessageSummary, 'uid' | 'flags'>][],
   policy: FlagPolicy,
 ): FlagUpdate[] {
-  const groups = new Map<string, FlagUpdate>();
+  const changes: [string[], number][] = [];
   for (const [source, destination] of pairs) {
     const wanted = storableFlags(source.flags, policy);
-    if (sameFlags(wanted, destination.flags)) continue;
-    const key = wanted.join(' ');
-    const group = groups.get(key) ?? { flags: wanted, destUids: [] };
-    group.destUids.push(destination.uid);
+    if (!sameFlags(wanted, destination.flags)) changes.push([wanted, destination.uid]);
+  }
+  return groupByFlags(changes);
+}
+
+/** One STORE per set of flags: the destination UIDs that are to get each set. */
+export function groupByFlags(changes: Iterable<[flags: string[], destUid: number]>): FlagUpdate[] {
+  const groups = new Map<string, FlagUpdate>();
+  for (const [flags, destUid] of changes) {
+    const key = [...flags].sort().join(' ');
+    const group = groups.get(key) ?? { flags, destUids: [] };
+    group.destUids.push(destUid);
     groups.set(key, group);
   }
   return [...groups.values()];

@@ -463,17 +463,6 @@ export class ImapSession {
     }
   }
 
-  /** Flags of the given messages of the selected folder. */
-  async flagsOf(uids: number[]): Promise<Map<number, string[]>> {
-    if (uids.length === 0) return new Map();
-    try {
-      const rows = await this.client.fetchAll(uidSet(uids), { uid: true, flags: true }, { uid: true });
-      return new Map(rows.map((row) => [row.uid, normalizeFlags(row.flags)]));
-    } catch (error) {
-      this.fail(error);
-    }
-  }
-
   /** Messages in a folder, without selecting it (STATUS). */
   async messageCount(path: string): Promise<number> {
     try {

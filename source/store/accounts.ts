@@ -244,8 +244,7 @@ export class AccountDirectory {
 
   #ready(): Promise<void> {
     if (!this.#writable) return Promise.resolve();
-    // Loaded first: an index the file already has is then known, and not appended to it again.
-    this.#indexed ??= this.#collection.load().then(() => this.#collection.ensureIndex({ fieldName: 'email', unique: true }));
+    this.#indexed ??= this.#collection.ensureIndex({ fieldName: 'email', unique: true });
     return this.#indexed;
   }
 

@@ -63,6 +63,15 @@ function applyBatch(copies: Map<number, number>, batch: BatchDoc): void {
   }
 }
 
+function copyHeaderOf(header: FolderHeaderDoc): FolderCopyHeader {
+  return {
+    sourceUidValidity: header.sourceUidValidity,
+    destFolder: header.destFolder,
+    destUidValidity: header.destUidValidity,
+    ...(header.mark ? { mark: header.mark } : {}),
+  };
+}
+
 const FOLD_AFTER_BATCHES = 32;
 
 export class NedbCopyStateStore implements CopyStateStore {
@@ -72,11 +81,7 @@ export class NedbCopyStateStore implements CopyStateStore {
   constructor(private readonly collection: Datastore<FolderHeaderDoc | BatchDoc>) {}
 
   private ready(): Promise<void> {
-    // Loaded first: an index the file already has is then known, and not appended to it again.
-    this.indexed ??= this.collection
-      .load()
-      .then(() => this.collection.ensureIndex({ fieldName: 'pair' }))
-      .then(() => undefined);
+    this.indexed ??= this.collection.ensureIndex({ fieldName: 'pair' }).then(() => undefined);
     return this.indexed;
   }
 
@@ -92,13 +97,7 @@ export class NedbCopyStateStore implements CopyStateStore {
 
   async loadHeader(pair: string, folder: string): Promise<FolderCopyHeader | undefined> {
     const header = await this.header(pair, folder);
-    if (!header) return undefined;
-    return {
-      sourceUidValidity: header.sourceUidValidity,
-      destFolder: header.destFolder,
-      destUidValidity: header.destUidValidity,
-      ...(header.mark ? { mark: header.mark } : {}),
-    };
+    return header ? copyHeaderOf(header) : undefined;
   }
 
   async load(pair: string, folder: string): Promise<FolderCopyState | undefined> {
@@ -110,13 +109,7 @@ export class NedbCopyStateStore implements CopyStateStore {
     const copies = new Map<number, number>();
     for (const batch of batches) applyBatch(copies, batch);
     if (batches.length > FOLD_AFTER_BATCHES) await this.fold(header, copies);
-    return {
-      sourceUidValidity: header.sourceUidValidity,
-      destFolder: header.destFolder,
-      destUidValidity: header.destUidValidity,
-      copies,
-      ...(header.mark ? { mark: header.mark } : {}),
-    };
+    return { ...copyHeaderOf(header), copies };
   }
 
   /** Replaces a folder's batches by one (insert first, so a crash in between loses nothing). */

@@ -67,6 +67,19 @@ function compactOnLoadOnlyWhenWorthIt(datastore: Collection<unknown>, file: stri
   };
 }
 
+/**
+ * NeDB's ensureIndex does not wait for the load: run before it, it finds no index and appends
+ * one more index line to the file, every time the collection is opened. Run after it, an index
+ * the file already has is known and nothing is written.
+ */
+function indexAfterLoading(datastore: Collection<unknown>): void {
+  const ensureIndex = datastore.ensureIndex.bind(datastore);
+  (datastore as unknown as { ensureIndex: typeof ensureIndex }).ensureIndex = async (options) => {
+    await datastore.load();
+    return ensureIndex(options);
+  };
+}
+
 function worthCompacting(file: string, documents: object[]): boolean {
   let size: number;
   let lastByte: Buffer;
@@ -133,6 +146,7 @@ export class Database {
       modes: { fileMode: FILE_MODE, dirMode: DIR_MODE },
     } as Parameters<typeof Datastore.create>[0]) as unknown as Collection<unknown>;
     compactOnLoadOnlyWhenWorthIt(datastore, filename);
+    indexAfterLoading(datastore);
     return datastore;
   }
 

@@ -31,15 +31,12 @@ export class SyncRepository {
 
   /**
    * The per-account results of every run: one document per account per pass, so the collection
-   * grows with the history. Indexed by run (loaded first, so that an index the file already has
-   * is not appended again), so that saving an account's progress does not scan the history.
+   * grows with the history. Indexed by run, so that saving an account's progress does not scan
+   * the history.
    */
   private async accountRuns() {
     const collection = this.db.collection<Omit<AccountRunDoc, '_id'>>('account_runs');
-    if (this.db.writable) {
-      this.accountRunsIndex ??= collection.load().then(() => collection.ensureIndex({ fieldName: 'runId' }));
-      await this.accountRunsIndex;
-    }
+    if (this.db.writable) await (this.accountRunsIndex ??= collection.ensureIndex({ fieldName: 'runId' }));
     return collection;
   }
 

@@ -46,14 +46,16 @@ after(async () => {
   await Promise.all([source?.stop(), destination?.stop(), strictDestination?.stop()]);
 });
 
-/** Opens every connection through a proxy per side, which counts how many are open at once. */
-async function throughProxies(target: Dovecot): Promise<{ deps: Pick<AccountSyncDeps, 'openSession'>; sourceProxy: FaultProxy; destProxy: FaultProxy }> {
+/**
+ * Opens every connection through a proxy per side, which counts how many are open at once. A
+ * little latency by default, so that lanes overlap as they would over a network.
+ */
+async function throughProxies(target: Dovecot, latencyMs = 2): Promise<{ deps: Pick<AccountSyncDeps, 'openSession'>; sourceProxy: FaultProxy; destProxy: FaultProxy }> {
   const sourceProxy = await startFaultProxy(source.port);
   const destProxy = await startFaultProxy(target.port);
   proxies.push(sourceProxy, destProxy);
-  // A little latency, so that lanes overlap as they would over a network.
-  sourceProxy.latencyMs = 2;
-  destProxy.latencyMs = 2;
+  sourceProxy.latencyMs = latencyMs;
+  destProxy.latencyMs = latencyMs;
   return {
     sourceProxy,
     destProxy,
@@ -85,9 +87,7 @@ test('folders of one account go at once, within the connection budget, and arriv
   // A pass that only brings a few new messages keeps to one connection per side.
   await appendRaw(source, user.name, 'INBOX', makeMessage({ subject: 'late 1', messageId: '<late-1@example.com>' }));
   await appendRaw(source, user.name, 'Lists.dev', makeMessage({ subject: 'late 2', messageId: '<late-2@example.com>' }));
-  const later = await throughProxies(destination);
-  later.sourceProxy.latencyMs = 0;
-  later.destProxy.latencyMs = 0;
+  const later = await throughProxies(destination, 0);
   const again = await run(jobBetween(source, destination, user, { mode: 'flags-new', connections: 4 }), { state, ...later.deps });
   assert.equal(again.status, 'complete', JSON.stringify(again.errors));
   assert.equal(again.counters.downloaded, 2);
@@ -100,9 +100,7 @@ test('folders of one account go at once, within the connection budget, and arriv
   for (const [i, folder] of ['Sent', 'Receipts', 'Lists.ops'].entries()) {
     await appendRaw(source, user.name, folder, makeMessage({ subject: `slow ${i}`, messageId: `<slow-${i}@example.com>` }));
   }
-  const slow = await throughProxies(destination);
-  slow.sourceProxy.latencyMs = 20;
-  slow.destProxy.latencyMs = 20;
+  const slow = await throughProxies(destination, 20);
   const overSlowLink = await run(jobBetween(source, destination, user, { mode: 'flags-new', connections: 3 }), { state, ...slow.deps });
   assert.equal(overSlowLink.status, 'complete', JSON.stringify(overSlowLink.errors));
   assert.equal(overSlowLink.counters.downloaded, 3);
