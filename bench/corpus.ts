@@ -18,9 +18,24 @@ export interface Profile {
 
 export const PROFILES: Record<string, Profile> = {
   small: { name: 'small', accounts: 4, messagesPerAccount: 500, attachmentShare: 0.03, hugeMessages: 0, hugeBytes: 0 },
-  medium: { name: 'medium', accounts: 10, messagesPerAccount: 2000, attachmentShare: 0.03, hugeMessages: 2, hugeBytes: 10 * 1024 * 1024 },
+  medium: {
+    name: 'medium',
+    accounts: 10,
+    messagesPerAccount: 2000,
+    attachmentShare: 0.03,
+    hugeMessages: 2,
+    hugeBytes: 10 * 1024 * 1024,
+  },
   // Memory check: 25 MB messages, run with 16 threads.
-  big: { name: 'big', accounts: 16, messagesPerAccount: 60, attachmentShare: 0.03, hugeMessages: 1, hugeBytes: 25 * 1024 * 1024, hugeInEveryAccount: true },
+  big: {
+    name: 'big',
+    accounts: 16,
+    messagesPerAccount: 60,
+    attachmentShare: 0.03,
+    hugeMessages: 1,
+    hugeBytes: 25 * 1024 * 1024,
+    hugeInEveryAccount: true,
+  },
 };
 
 /** Folders of every account ('/'-separated), with the share of messages each gets. */
@@ -183,7 +198,8 @@ export function buildMessage(input: MessageInput): Buffer {
 export function* accountMessages(profile: Profile, index: number, generation = 0): Generator<CorpusMessage> {
   const random = rng(0x5eed + index * 7919 + generation * 104729);
   const user = benchUsers(profile)[index];
-  const count = generation === 0 ? profile.messagesPerAccount : Math.max(1, Math.round(profile.messagesPerAccount * 0.01));
+  const count =
+    generation === 0 ? profile.messagesPerAccount : Math.max(1, Math.round(profile.messagesPerAccount * 0.01));
   let previous: CorpusMessage | undefined;
   for (let i = 0; i < count; i++) {
     // Exact duplicates: about 0.5 % of messages are the previous one again, same folder.
@@ -199,16 +215,19 @@ export function* accountMessages(profile: Profile, index: number, generation = 0
       // 100 KB – 2 MB on the wire (log-uniform): decoded bytes are 3/4 of the base64.
       attachmentBytes = Math.round((100_000 * Math.exp(random() * Math.log(20)) * 3) / 4);
     }
-    if (generation === 0 && (index === 0 || profile.hugeInEveryAccount) && i < profile.hugeMessages) attachmentBytes = Math.round((profile.hugeBytes * 3) / 4);
+    if (generation === 0 && (index === 0 || profile.hugeInEveryAccount) && i < profile.hugeMessages)
+      attachmentBytes = Math.round((profile.hugeBytes * 3) / 4);
     const date = new Date(Date.UTC(2020, 0, 1) + Math.floor(random() * 5 * 365 * 86400) * 1000);
     const seed = `${profile.name}/${index}/${generation}/${i}`;
     const raw = buildMessage({
       seed,
-      subject: random() < 0.1 ? `Réunion ${i} — prochaine étape` : `Message ${i} about item ${Math.floor(random() * 1e6)}`,
+      subject:
+        random() < 0.1 ? `Réunion ${i} — prochaine étape` : `Message ${i} about item ${Math.floor(random() * 1e6)}`,
       from: `Sender ${i % 37} <sender${i % 37}@example.org>`,
       to: `${user.name}`,
       date,
-      messageId: random() < 0.02 ? null : `<${crypto.createHash('sha1').update(seed).digest('hex').slice(0, 20)}@bench.test>`,
+      messageId:
+        random() < 0.02 ? null : `<${crypto.createHash('sha1').update(seed).digest('hex').slice(0, 20)}@bench.test>`,
       size,
       attachmentBytes,
     });

@@ -11,7 +11,11 @@ export interface DelayProxy {
   close(): Promise<void>;
 }
 
-export async function startDelayProxy(targetPort: number, delayMs: number, targetHost = '127.0.0.1'): Promise<DelayProxy> {
+export async function startDelayProxy(
+  targetPort: number,
+  delayMs: number,
+  targetHost = '127.0.0.1',
+): Promise<DelayProxy> {
   const sockets = new Set<net.Socket>();
   const counters = { roundTrips: 0 };
   const later = (fn: () => void) => (delayMs > 0 ? setTimeout(fn, delayMs) : fn());

@@ -20,7 +20,12 @@ const gc = { major: [0, 0], minor: [0, 0], other: [0, 0] };
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
     const kind = entry.detail?.kind;
-    const key = kind === constants.NODE_PERFORMANCE_GC_MAJOR ? 'major' : kind === constants.NODE_PERFORMANCE_GC_MINOR ? 'minor' : 'other';
+    const key =
+      kind === constants.NODE_PERFORMANCE_GC_MAJOR
+        ? 'major'
+        : kind === constants.NODE_PERFORMANCE_GC_MINOR
+          ? 'minor'
+          : 'other';
     gc[key][0]++;
     gc[key][1] += entry.duration;
   }
@@ -37,13 +42,24 @@ function smaps() {
       const size = parseInt(m[2], 16) - start;
       const name = m[3];
       // glibc's heaps of other threads are 64 MB-aligned mappings of at most 64 MB
-      kind = name === '[heap]' ? 'brk' : name.startsWith('/') ? 'file' : name ? 'other' : start % (64 << 20) === 0 && size <= 64 << 20 ? 'arena' : 'anon';
+      kind =
+        name === '[heap]'
+          ? 'brk'
+          : name.startsWith('/')
+            ? 'file'
+            : name
+              ? 'other'
+              : start % (64 << 20) === 0 && size <= 64 << 20
+                ? 'arena'
+                : 'anon';
       continue;
     }
     const rss = /^Rss:\s+(\d+) kB/.exec(line);
     if (rss) groups[kind] = (groups[kind] || 0) + Number(rss[1]);
   }
-  return Object.entries(groups).map(([k, kb]) => `${k} ${(kb / 1024).toFixed(1)}`).join(' ');
+  return Object.entries(groups)
+    .map(([k, kb]) => `${k} ${(kb / 1024).toFixed(1)}`)
+    .join(' ');
 }
 const withSmaps = Boolean(process.env.MEMWATCH_SMAPS);
 let smapsAtStart = '';
@@ -68,9 +84,13 @@ timer.unref();
 process.on('exit', () => {
   const mb = (n) => `${Math.round(n / 1048576)} MB`;
   const list = (o) => keys.map((k) => `${k} ${mb(o[k])}`).join(', ');
-  const gcs = Object.entries(gc).map(([k, [n, ms]]) => `${k} ${n}x ${Math.round(ms)} ms`).join(', ');
+  const gcs = Object.entries(gc)
+    .map(([k, [n, ms]]) => `${k} ${n}x ${Math.round(ms)} ms`)
+    .join(', ');
   const cpu = process.cpuUsage();
-  const maps = withSmaps ? `; smaps MB when mail moves: ${smapsAtStart}; at the RSS peak: ${smapsAtPeak}; at exit: ${smaps()}` : '';
+  const maps = withSmaps
+    ? `; smaps MB when mail moves: ${smapsAtStart}; at the RSS peak: ${smapsAtPeak}; at exit: ${smaps()}`
+    : '';
   process.stderr.write(
     `memwatch peaks: ${list(peak)}; at the RSS peak: ${list(atRssPeak)}; gc ${gcs}; cpu ${Math.round((cpu.user + cpu.system) / 1000)} ms${maps}\n`,
   );

@@ -126,7 +126,11 @@ export class RawImap {
         this.literalHash = crypto.createHash('sha256');
         this.literalKeep = this.literalSize <= 4096 ? [] : undefined;
         if (this.literalLeft === 0) {
-          this.current.literals.push({ sha256: crypto.createHash('sha256').digest('hex'), size: 0, data: Buffer.alloc(0) });
+          this.current.literals.push({
+            sha256: crypto.createHash('sha256').digest('hex'),
+            size: 0,
+            data: Buffer.alloc(0),
+          });
           this.current.text += `{#${this.current.literals.length - 1}}`;
           this.literalHash = undefined;
         }
@@ -181,7 +185,10 @@ export class RawImap {
   async multiAppend(mailbox: string, messages: { raw: Buffer; flags: string[]; internalDate: Date }[]): Promise<void> {
     const parts: (string | Buffer)[] = [`APPEND ${quoted(mailbox)}`];
     for (const message of messages) {
-      parts.push(` (${message.flags.join(' ')}) "${imapDate(message.internalDate)}" {${message.raw.length}+}\r\n`, message.raw);
+      parts.push(
+        ` (${message.flags.join(' ')}) "${imapDate(message.internalDate)}" {${message.raw.length}+}\r\n`,
+        message.raw,
+      );
     }
     await this.command(parts);
   }

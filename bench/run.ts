@@ -75,9 +75,17 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--repeat') repeat = Math.max(1, Number(value()));
     else if (arg === '--connections') connections = Number(value());
     else if (arg === '--node-options') nodeOptions = value();
-    else throw new Error(`unknown argument ${arg}; usage: npm run bench -- [small|medium|big] [--threads 1,4] [--tools imap-migrate,mbsync] [--delay-ms N] [--scenarios S1,S2,S3] [--connections N] [--repeat N] [--tmpdir DIR] [--json FILE]`);
+    else
+      throw new Error(
+        `unknown argument ${arg}; usage: npm run bench -- [small|medium|big] [--threads 1,4] [--tools imap-migrate,mbsync] [--delay-ms N] [--scenarios S1,S2,S3] [--connections N] [--repeat N] [--tmpdir DIR] [--json FILE]`,
+      );
   }
-  json ||= path.join(ROOT, 'bench', 'results', `${profile.name}${delayMs ? `-delay${delayMs}` : ''}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  json ||= path.join(
+    ROOT,
+    'bench',
+    'results',
+    `${profile.name}${delayMs ? `-delay${delayMs}` : ''}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+  );
   return { profile, threads, tools, scenarios, delayMs, json, keep, nodeOptions, connections, tmpdir, repeat };
 }
 
@@ -106,7 +114,13 @@ function serverFolder(folder: string): string {
   return encodeMutf7(folder.split('/').join(SOURCE_SEPARATOR));
 }
 
-async function seedAccount(dovecot: Dovecot, profile: Profile, index: number, user: BenchUser, generation: number): Promise<CorpusTotals> {
+async function seedAccount(
+  dovecot: Dovecot,
+  profile: Profile,
+  index: number,
+  user: BenchUser,
+  generation: number,
+): Promise<CorpusTotals> {
   const client = await RawImap.connect(dovecot.host, dovecot.port);
   const totals = { messages: 0, bytes: 0 };
   try {
@@ -160,7 +174,10 @@ async function pool<T, R>(items: T[], limit: number, fn: (item: T, index: number
 }
 
 // S3: flags changed on 1 % of each account's messages, 1 % new messages.
-async function mutateSource(dovecot: Dovecot, profile: Profile): Promise<{ flagChanges: number; newMessages: number; newBytes: number }> {
+async function mutateSource(
+  dovecot: Dovecot,
+  profile: Profile,
+): Promise<{ flagChanges: number; newMessages: number; newBytes: number }> {
   const users = benchUsers(profile);
   let flagChanges = 0;
   const added = await pool(users, 4, async (user, index) => {
@@ -172,7 +189,8 @@ async function mutateSource(dovecot: Dovecot, profile: Profile): Promise<{ flagC
       for (const folder of folders) {
         const box = await client.mailboxOpen(folder.path, { readOnly: true });
         if (!box.exists) continue;
-        for (const row of await client.fetchAll('1:*', { uid: true, flags: true })) all.push({ path: folder.path, uid: row.uid, flags: [...(row.flags ?? [])] });
+        for (const row of await client.fetchAll('1:*', { uid: true, flags: true }))
+          all.push({ path: folder.path, uid: row.uid, flags: [...(row.flags ?? [])] });
       }
       const count = Math.max(1, Math.round(all.length * 0.01));
       const chosen = new Set<number>();
@@ -219,7 +237,8 @@ async function fingerprintAccount(dovecot: Dovecot, user: BenchUser): Promise<Ma
   const result = new Map<string, MessageFingerprint[]>();
   try {
     await raw.login(user.name, user.password);
-    for (const folder of folders) result.set(normalize(folder.path, folder.delimiter), await fingerprintFolder(raw, folder.pathAsListed));
+    for (const folder of folders)
+      result.set(normalize(folder.path, folder.delimiter), await fingerprintFolder(raw, folder.pathAsListed));
   } finally {
     await raw.close();
   }
@@ -246,11 +265,14 @@ async function verify(source: Dovecot, destination: Dovecot, profile: Profile): 
       for (const m of other) counts.set(key(m), (counts.get(key(m)) ?? 0) - 1);
       for (const [k, n] of counts) {
         if (n === 0) continue;
-        diffs.push(`${user.name} "${folder}": ${n > 0 ? `${n} missing or different on the destination` : `${-n} extra or different on the destination`}: ${k.slice(0, 12)}…|${k.split('|').slice(1).join('|')}`);
+        diffs.push(
+          `${user.name} "${folder}": ${n > 0 ? `${n} missing or different on the destination` : `${-n} extra or different on the destination`}: ${k.slice(0, 12)}…|${k.split('|').slice(1).join('|')}`,
+        );
       }
     }
     for (const [folder, messages] of b) {
-      if (!a.has(folder) && messages.length > 0) diffs.push(`${user.name} "${folder}": only on the destination (${messages.length} messages)`);
+      if (!a.has(folder) && messages.length > 0)
+        diffs.push(`${user.name} "${folder}": only on the destination (${messages.length} messages)`);
     }
   });
   return diffs;
@@ -271,10 +293,18 @@ interface Timed {
 }
 
 /** Runs a command under GNU time; returns wall time and the child's peak RSS (VmHWM). */
-function timed(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Timed & { code: number; stderr: string }> {
+function timed(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Timed & { code: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', '@@RSS %M %U %S', file, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
+    const child = spawn('/usr/bin/time', ['-f', '@@RSS %M %U %S', file, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -285,7 +315,14 @@ function timed(file: string, args: string[], env: NodeJS.ProcessEnv = process.en
       const measured = /@@RSS (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
       const rss = Number(measured?.[1] ?? 0);
       const cpuMs = Math.round((Number(measured?.[2] ?? 0) + Number(measured?.[3] ?? 0)) * 1000);
-      resolve({ wallMs, peakRssKb: rss, cpuMs, stdout, stderr: stderr.replace(/@@RSS [\d. ]+\n?/, ''), code: code ?? -1 });
+      resolve({
+        wallMs,
+        peakRssKb: rss,
+        cpuMs,
+        stdout,
+        stderr: stderr.replace(/@@RSS [\d. ]+\n?/, ''),
+        code: code ?? -1,
+      });
     });
   });
 }
@@ -312,17 +349,46 @@ class ImapMigrate implements ToolRunner {
   }
 
   private cli(args: string[]): Promise<string> {
-    return sh(process.execPath, [path.join(ROOT, 'bin', 'imap-migrate.js'), '--data-dir', this.dataDir, ...args], { env: this.env, cwd: ROOT });
+    return sh(process.execPath, [path.join(ROOT, 'bin', 'imap-migrate.js'), '--data-dir', this.dataDir, ...args], {
+      env: this.env,
+      cwd: ROOT,
+    });
   }
 
   async prepare(): Promise<void> {
-    await this.cli(['destination', 'set', '--host', '127.0.0.1', '--port', String(this.destination.port), '--tls', 'none']);
+    await this.cli([
+      'destination',
+      'set',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(this.destination.port),
+      '--tls',
+      'none',
+    ]);
     const csv = path.join(this.dataDir, '..', 'accounts.csv');
-    await fsp.writeFile(csv, ['email,password,admin', ...this.users.map((u) => `${u.name},${u.password},false`)].join('\n') + '\n');
+    await fsp.writeFile(
+      csv,
+      ['email,password,admin', ...this.users.map((u) => `${u.name},${u.password},false`)].join('\n') + '\n',
+    );
     await this.cli(['accounts', 'import', csv]);
     const out = await this.cli([
-      'sync', 'create', '--host', '127.0.0.1', '--port', String(this.source.port), '--tls', 'none',
-      '--mode', 'flags-new', '--no-dry-run', '--threads', String(this.threads), '--start', 'manual', '--json',
+      'sync',
+      'create',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(this.source.port),
+      '--tls',
+      'none',
+      '--mode',
+      'flags-new',
+      '--no-dry-run',
+      '--threads',
+      String(this.threads),
+      '--start',
+      'manual',
+      '--json',
       ...(this.connections ? ['--connections', String(this.connections)] : []),
     ]);
     this.syncId = JSON.parse(out).id;
@@ -330,8 +396,24 @@ class ImapMigrate implements ToolRunner {
 
   async run(threads: number): Promise<Timed> {
     const nodeArgs = this.nodeOptions ? this.nodeOptions.split(/\s+/) : [];
-    const result = await timed(process.execPath, [...nodeArgs, path.join(ROOT, 'bin', 'imap-migrate.js'), '--data-dir', this.dataDir, 'sync', 'run', this.syncId, '--threads', String(threads), '--json'], this.env);
-    if (result.code !== 0) throw new Error(`imap-migrate sync run exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
+    const result = await timed(
+      process.execPath,
+      [
+        ...nodeArgs,
+        path.join(ROOT, 'bin', 'imap-migrate.js'),
+        '--data-dir',
+        this.dataDir,
+        'sync',
+        'run',
+        this.syncId,
+        '--threads',
+        String(threads),
+        '--json',
+      ],
+      this.env,
+    );
+    if (result.code !== 0)
+      throw new Error(`imap-migrate sync run exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
     // The accounts' own start and end: the rest of the wall time is the process starting and stopping.
     try {
       const out = JSON.parse(result.stdout) as { accounts: { startedAt?: string; completedAt?: string }[] };
@@ -362,7 +444,10 @@ class Mbsync implements ToolRunner {
     const blocks: string[] = [];
     for (const [i, user] of this.users.entries()) {
       await fsp.mkdir(path.join(this.dir, 'state', `u${i}`), { recursive: true });
-      for (const [side, port] of [['far', this.source.port], ['near', this.destination.port]] as const) {
+      for (const [side, port] of [
+        ['far', this.source.port],
+        ['near', this.destination.port],
+      ] as const) {
         blocks.push(
           `IMAPAccount ${side}${i}`,
           'Host 127.0.0.1',
@@ -487,19 +572,29 @@ async function main(): Promise<void> {
 async function benchIn(work: string, args: Args): Promise<void> {
   const { profile } = args;
   const users = benchUsers(profile);
-  log(`profile ${profile.name}: ${profile.accounts} accounts x ${profile.messagesPerAccount} messages; work dir ${work} (mail and data under ${os.tmpdir()})`);
-  if (args.tools.includes('mbsync')) await sh('bash', [path.join(ROOT, 'scripts', 'ensure-tools.sh'), 'mbsync']).catch((e) => log(`ensure isync: ${e.message}`));
+  log(
+    `profile ${profile.name}: ${profile.accounts} accounts x ${profile.messagesPerAccount} messages; work dir ${work} (mail and data under ${os.tmpdir()})`,
+  );
+  if (args.tools.includes('mbsync'))
+    await sh('bash', [path.join(ROOT, 'scripts', 'ensure-tools.sh'), 'mbsync']).catch((e) =>
+      log(`ensure isync: ${e.message}`),
+    );
 
   // The pristine source, seeded once, copied for every tool and thread count.
   const seedStarted = Date.now();
   const seeder = await startDovecot({ users, separator: SOURCE_SEPARATOR });
   const totals = await pool(users, 2, (user, index) => seedAccount(seeder, profile, index, user, 0));
-  const corpus = { messages: totals.reduce((s, t) => s + t.messages, 0), bytes: totals.reduce((s, t) => s + t.bytes, 0) };
+  const corpus = {
+    messages: totals.reduce((s, t) => s + t.messages, 0),
+    bytes: totals.reduce((s, t) => s + t.bytes, 0),
+  };
   const pristine = path.join(work, 'pristine-home');
   await fsp.mkdir(pristine);
   await copyTree(path.join(seeder.dir, 'home'), pristine);
   await seeder.stop();
-  log(`seeded ${corpus.messages} messages, ${(corpus.bytes / 1e6).toFixed(0)} MB in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
+  log(
+    `seeded ${corpus.messages} messages, ${(corpus.bytes / 1e6).toFixed(0)} MB in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`,
+  );
 
   const rows: Row[] = [];
   let failed = false;
@@ -525,7 +620,10 @@ async function benchIn(work: string, args: Args): Promise<void> {
         const sourcePort = { port: source.port };
         const destPort = { port: destination.port };
         if (args.delayMs > 0) {
-          setup.proxies = [await startDelayProxy(source.port, args.delayMs), await startDelayProxy(destination.port, args.delayMs)];
+          setup.proxies = [
+            await startDelayProxy(source.port, args.delayMs),
+            await startDelayProxy(destination.port, args.delayMs),
+          ];
           sourcePort.port = setup.proxies[0].port;
           destPort.port = setup.proxies[1].port;
         }
@@ -533,13 +631,23 @@ async function benchIn(work: string, args: Args): Promise<void> {
         await fsp.mkdir(path.join(dir, 'data'), { recursive: true });
         setup.runner =
           tool === 'imap-migrate'
-            ? new ImapMigrate(path.join(dir, 'data'), sourcePort, destPort, users, threads, args.nodeOptions, args.connections)
+            ? new ImapMigrate(
+                path.join(dir, 'data'),
+                sourcePort,
+                destPort,
+                users,
+                threads,
+                args.nodeOptions,
+                args.connections,
+              )
             : new Mbsync(dir, sourcePort, destPort, users);
         await setup.runner.prepare();
       }
       // S2 and S3 take well under a second: each is run --repeat times (S3 on a new change each
       // time) and the table shows the median.
-      const runs = args.scenarios.flatMap((scenario) => Array.from({ length: scenario === 'S1' ? 1 : args.repeat }, (_, repetition) => ({ scenario, repetition })));
+      const runs = args.scenarios.flatMap((scenario) =>
+        Array.from({ length: scenario === 'S1' ? 1 : args.repeat }, (_, repetition) => ({ scenario, repetition })),
+      );
       for (const { scenario, repetition } of runs) {
         for (const { tool, source, destination, proxies, runner } of setups) {
           let moved = { messages: corpus.messages, bytes: corpus.bytes };
@@ -608,7 +716,14 @@ async function benchIn(work: string, args: Args): Promise<void> {
         profile,
         corpus,
         delayMs: args.delayMs,
-        machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, kernel: os.release(), mailDir: os.tmpdir() },
+        machine: {
+          cpus: os.cpus().length,
+          cpuModel: os.cpus()[0]?.model,
+          memoryGb: Math.round(os.totalmem() / 2 ** 30),
+          node: process.version,
+          kernel: os.release(),
+          mailDir: os.tmpdir(),
+        },
         at: new Date().toISOString(),
         command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
         rows,
@@ -626,12 +741,30 @@ async function benchIn(work: string, args: Args): Promise<void> {
 
 function printTable(rows: Row[], args: Args, corpus: CorpusTotals): void {
   const lines: string[] = [];
-  lines.push(`profile ${args.profile.name}: ${corpus.messages} messages, ${(corpus.bytes / 1e6).toFixed(0)} MB${args.delayMs ? `, ${args.delayMs} ms each way` : ''}`);
-  const header = ['scenario', 'threads', 'tool', 'wall s', 'of S1', 'runs (wall s)', 'CPU s', 'servers CPU s', 'msg/s', 'MB/s', 'peak RSS MB', 'check', 'imap-migrate/mbsync wall'];
+  lines.push(
+    `profile ${args.profile.name}: ${corpus.messages} messages, ${(corpus.bytes / 1e6).toFixed(0)} MB${args.delayMs ? `, ${args.delayMs} ms each way` : ''}`,
+  );
+  const header = [
+    'scenario',
+    'threads',
+    'tool',
+    'wall s',
+    'of S1',
+    'runs (wall s)',
+    'CPU s',
+    'servers CPU s',
+    'msg/s',
+    'MB/s',
+    'peak RSS MB',
+    'check',
+    'imap-migrate/mbsync wall',
+  ];
   const body: string[][] = [];
   /** The run of median wall time of a scenario (the middle one; of two, the slower). */
   const median = (tool: Tool, threads: number, scenario: Scenario) => {
-    const runs = rows.filter((r) => r.tool === tool && r.threads === threads && r.scenario === scenario).sort((a, b) => a.wallMs - b.wallMs);
+    const runs = rows
+      .filter((r) => r.tool === tool && r.threads === threads && r.scenario === scenario)
+      .sort((a, b) => a.wallMs - b.wallMs);
     return runs.length ? { row: runs[Math.floor(runs.length / 2)], runs } : undefined;
   };
   for (const scenario of [...new Set(args.scenarios)]) {
@@ -645,7 +778,21 @@ function printTable(rows: Row[], args: Args, corpus: CorpusTotals): void {
         const s1 = scenario === 'S1' ? undefined : median(row.tool, threads, 'S1')?.row;
         const ofS1 = s1 ? `${((100 * row.wallMs) / s1.wallMs).toFixed(1)} %` : '';
         const all = runs.length > 1 ? runs.map((r) => (r.wallMs / 1000).toFixed(2)).join(' ') : '';
-        body.push([scenario, String(threads), row.tool, (row.wallMs / 1000).toFixed(2), ofS1, all, (row.cpuMs / 1000).toFixed(2), (row.serverCpuMs / 1000).toFixed(2), String(row.messagesPerSecond), String(row.megabytesPerSecond), String(row.peakRssMb), row.check, ratio]);
+        body.push([
+          scenario,
+          String(threads),
+          row.tool,
+          (row.wallMs / 1000).toFixed(2),
+          ofS1,
+          all,
+          (row.cpuMs / 1000).toFixed(2),
+          (row.serverCpuMs / 1000).toFixed(2),
+          String(row.messagesPerSecond),
+          String(row.megabytesPerSecond),
+          String(row.peakRssMb),
+          row.check,
+          ratio,
+        ]);
       }
     }
   }

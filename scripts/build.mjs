@@ -85,16 +85,22 @@ const USES_LOCATION = /\bimport\.meta\.(url|dirname|filename)\b|\b__(dirname|fil
 // A regular expression with \p{RGI_Emoji} (string-width's) takes ~20 ms to compile, paid by
 // every start while hardly any text needs it: a top-level `const x = /...\p{RGI_Emoji}.../v;`
 // only used as x.test(...) is compiled at its first test instead.
-const EAGER_EMOJI_REGEX = /^(const|let|var)\s+([\w$]+)\s*=\s*(\/(?:[^/\\\n[]|\\.)*\\p\{RGI_Emoji(?:[^/\\\n[]|\\.)*\/[a-z]*);[ \t]*$/m;
+const EAGER_EMOJI_REGEX =
+  /^(const|let|var)\s+([\w$]+)\s*=\s*(\/(?:[^/\\\n[]|\\.)*\\p\{RGI_Emoji(?:[^/\\\n[]|\\.)*\/[a-z]*);[ \t]*$/m;
 
 function lazyEmojiRegex(contents) {
   const match = EAGER_EMOJI_REGEX.exec(contents);
   if (!match) return contents;
   const [declaration, keyword, name, literal] = match;
-  const uses = contents.match(new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])(\\.test\\()?`, 'g')) ?? [];
+  const uses =
+    contents.match(new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])(\\.test\\()?`, 'g')) ?? [];
   // The declaration, and nothing but .test( calls.
   if (uses.filter((use) => !use.endsWith('.test(')).length !== 1) return contents;
-  return contents.replace(declaration, () => `${keyword} ${name} = (() => { let compiled; return { test: (text) => (compiled ??= ${literal}).test(text) }; })();`);
+  return contents.replace(
+    declaration,
+    () =>
+      `${keyword} ${name} = (() => { let compiled; return { test: (text) => (compiled ??= ${literal}).test(text) }; })();`,
+  );
 }
 
 // Package modules imported at the top of a file but only used on paths imap-migrate never takes,
@@ -107,8 +113,16 @@ const LAZY_IMPORTS = [
   {
     file: /[\\/]node_modules[\\/]conf[\\/]dist[\\/]source[\\/]index\.js$/,
     imports: [
-      [/^import \{ Ajv2020 as Ajv \} from 'ajv\/dist\/2020\.js';$/m, /\bnew Ajv\(/g, "new (require('ajv/dist/2020.js').Ajv2020)("],
-      [/^import ajvFormatsModule from 'ajv-formats';$/m, /\bajvFormatsModule\.default\b/g, "require('ajv-formats').default"],
+      [
+        /^import \{ Ajv2020 as Ajv \} from 'ajv\/dist\/2020\.js';$/m,
+        /\bnew Ajv\(/g,
+        "new (require('ajv/dist/2020.js').Ajv2020)(",
+      ],
+      [
+        /^import ajvFormatsModule from 'ajv-formats';$/m,
+        /\bajvFormatsModule\.default\b/g,
+        "require('ajv-formats').default",
+      ],
       [/^import semver from 'semver';$/m, /\bsemver\./g, "require('semver')."],
     ],
   },
@@ -148,7 +162,9 @@ function packageLocations(outdir) {
           .replace(/\bimport\.meta\.filename\b/g, filePath)
           .replace(/\bimport\.meta\.dirname\b/g, `require("node:path").dirname(${filePath})`);
         // CommonJS's __filename and __dirname, unless the file declares its own.
-        const free = (name) => new RegExp(`\\b${name}\\b`).test(contents) && !new RegExp(`\\b(var|let|const|function)\\s+${name}\\b`).test(contents);
+        const free = (name) =>
+          new RegExp(`\\b${name}\\b`).test(contents) &&
+          !new RegExp(`\\b(var|let|const|function)\\s+${name}\\b`).test(contents);
         const declarations = [];
         if (free('__filename') || free('__dirname')) {
           declarations.push(`var __filename = ${filePath};`);
@@ -156,7 +172,9 @@ function packageLocations(outdir) {
         }
         if (declarations.length) {
           // After a hashbang and the directive prologue ("use strict" must stay first).
-          const prologue = /^(#![^\n]*\n)?(\s*(\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*(\s*(['"])use strict\5;?)?/.exec(contents)[0];
+          const prologue = /^(#![^\n]*\n)?(\s*(\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*(\s*(['"])use strict\5;?)?/.exec(
+            contents,
+          )[0];
           contents = prologue + '\n' + declarations.join(' ') + '\n' + contents.slice(prologue.length);
         }
         return { contents, loader: 'js' };
@@ -201,9 +219,13 @@ function dynamicCommonJs() {
         return { path: resolved.path, namespace: 'dynamic-commonjs' };
       });
       build.onLoad({ filter: /.*/, namespace: 'dynamic-commonjs' }, async (args) => {
-        const names = Object.keys(await import(pathToFileURL(args.path).href)).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
+        const names = Object.keys(await import(pathToFileURL(args.path).href)).filter(
+          (name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name),
+        );
         const lines = [`const exported = require(${JSON.stringify(args.path)});`, 'export default exported;'];
-        names.forEach((name, index) => lines.push(`const name${index} = exported.${name};`, `export { name${index} as ${name} };`));
+        names.forEach((name, index) =>
+          lines.push(`const name${index} = exported.${name};`, `export { name${index} as ${name} };`),
+        );
         return { contents: lines.join('\n'), resolveDir: path.dirname(args.path), loader: 'js' };
       });
     },

@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# What `npm test` runs: system tools, type check, then every test file (or only the files
+# What `npm test` runs: system tools, lint (ESLint: the layer rules and the house's), the
+# format check (Prettier), type check, then every test file (or only the files
 # given: `npm test -- test/helpers/dovecot.test.ts`).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/ensure-tools.sh dovecot tmux
+
+echo "== lint" >&2
+npx eslint --max-warnings=0 .
+
+echo "== format check (npm run format fixes it)" >&2
+npx prettier --check --log-level=warn .
 
 echo "== type check" >&2
 npx tsc --noEmit -p .

@@ -1,4 +1,4 @@
-// Errors that carry the exit code of SPEC section 8, so every layer can fail with
+// Errors that carry the exit code of docs/spec.md section 8, so every layer can fail with
 // a one-line, actionable message and the CLI never prints a stack trace for them.
 
 export const ExitCode = {
@@ -26,7 +26,11 @@ export class UsageError extends Error {
 /** The data dir is held by another live process. Exit 3. */
 export class DataDirLockedError extends Error {
   readonly exitCode = ExitCode.locked;
-  constructor(readonly dataDir: string, readonly pid: number, readonly holder?: string) {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+    readonly holder?: string,
+  ) {
     super(
       `data dir ${dataDir} is in use by process ${pid}${holder ? ` (${holder})` : ''}; ` +
         'stop that process or use another --data-dir',
@@ -38,7 +42,10 @@ export class DataDirLockedError extends Error {
 /** Something the user asked for ran but failed (e.g. a login refused). Exit 1. */
 export class OperationError extends Error {
   readonly exitCode = ExitCode.failed;
-  constructor(message: string, readonly code?: string) {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
     super(message);
     this.name = 'OperationError';
   }

@@ -21,11 +21,17 @@ const outdir = path.dirname(entry);
 const outputs = fs.readdirSync(outdir).filter((name) => name.endsWith('.js'));
 
 test('build: the bundle imports only Node built-ins, its own chunks and the external packages', () => {
-  const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+  const packageOf = (specifier: string) =>
+    specifier
+      .split('/')
+      .slice(0, specifier.startsWith('@') ? 2 : 1)
+      .join('/');
   const outside = new Set<string>();
   for (const name of outputs) {
     const text = fs.readFileSync(path.join(outdir, name), 'utf8');
-    for (const [, specifier] of text.matchAll(/(?:^(?:import|export)\b[^'"]*?\bfrom\s*|^import\s*|\bimport\()\s*["']([^"']+)["']/gm)) {
+    for (const [, specifier] of text.matchAll(
+      /(?:^(?:import|export)\b[^'"]*?\bfrom\s*|^import\s*|\bimport\()\s*["']([^"']+)["']/gm,
+    )) {
       if (specifier.startsWith('.') || isBuiltin(specifier)) continue;
       if (!build.EXTERNAL.includes(packageOf(specifier))) outside.add(`${specifier} (in ${name})`);
     }
@@ -34,11 +40,14 @@ test('build: the bundle imports only Node built-ins, its own chunks and the exte
 });
 
 test('build: a CommonJS package imported with import() keeps its named exports (react for the dashboard)', async () => {
-  const wrappers = outputs.filter((name) => fs.readFileSync(path.join(outdir, name), 'utf8').includes('// dynamic-commonjs:'));
+  const wrappers = outputs.filter((name) =>
+    fs.readFileSync(path.join(outdir, name), 'utf8').includes('// dynamic-commonjs:'),
+  );
   assert.ok(wrappers.length > 0, 'no chunk for import("react")');
   for (const name of wrappers) {
     const namespace = (await import(pathToFileURL(path.join(outdir, name)).href)) as Record<string, unknown>;
-    if ('createElement' in namespace) assert.equal(namespace.createElement, (namespace.default as Record<string, unknown>).createElement);
+    if ('createElement' in namespace)
+      assert.equal(namespace.createElement, (namespace.default as Record<string, unknown>).createElement);
     assert.ok(Object.keys(namespace).length > 1, `${name} exports only ${Object.keys(namespace)}`);
   }
 });
@@ -51,7 +60,14 @@ test('build: bundled packages still find their own files (the locales of yargs)'
 
 test('build: the stamp covers the sources, package.json, the lockfiles, patches/ and the build script', () => {
   const root = tempDir('imap-migrate-stamp-');
-  const files = ['package.json', 'source/cli/main.ts', 'package-lock.json', 'node_modules/.package-lock.json', 'patches/imapflow+1.0.0.patch', 'scripts/build.mjs'];
+  const files = [
+    'package.json',
+    'source/cli/main.ts',
+    'package-lock.json',
+    'node_modules/.package-lock.json',
+    'patches/imapflow+1.0.0.patch',
+    'scripts/build.mjs',
+  ];
   const base = new Date('2024-01-01T00:00:00Z');
   for (const file of files) {
     fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });

@@ -17,7 +17,11 @@ export function commandName(argv: StoreArgs): string {
  * Opens the store (`write`: takes the lock; otherwise read-only, no lock), runs `fn`,
  * closes. Reading commands use write: false so they work while a sync runs.
  */
-export async function withStore<T>(argv: StoreArgs, options: { write: boolean }, fn: (store: Store) => Promise<T> | T): Promise<T> {
+export async function withStore<T>(
+  argv: StoreArgs,
+  options: { write: boolean },
+  fn: (store: Store) => Promise<T> | T,
+): Promise<T> {
   const store = await openStore({ dataDir: argv['data-dir'], write: options.write, command: commandName(argv) });
   try {
     return await fn(store);

@@ -49,11 +49,32 @@ export function createDashboardBackend(store: Store, manager: SyncManager, user:
     addNote: (id, text) => manager.addNote(id, text, user),
     testAuth: (settings) => manager.testAuthOf(settings),
     async exportRunCsv(runId, file) {
-      const header = ['User', 'Status', 'Msgs', 'Msgs DL', 'Messages Deleted', 'Duplicates Deleted', 'Folders Created', 'Folders Deleted', 'Flags Changed', 'Errors', 'Complete Time'];
+      const header = [
+        'User',
+        'Status',
+        'Msgs',
+        'Msgs DL',
+        'Messages Deleted',
+        'Duplicates Deleted',
+        'Folders Created',
+        'Folders Deleted',
+        'Flags Changed',
+        'Errors',
+        'Complete Time',
+      ];
       const rows = (await syncs.accountRunsOf(runId)).map((r) => [
         r.account,
         r.status,
-        ...[r.counters.messages, r.counters.downloaded, r.counters.messagesDeleted, r.counters.duplicatesDeleted, r.counters.foldersCreated, r.counters.foldersDeleted, r.counters.flagsChanged, r.counters.errors].map(String),
+        ...[
+          r.counters.messages,
+          r.counters.downloaded,
+          r.counters.messagesDeleted,
+          r.counters.duplicatesDeleted,
+          r.counters.foldersCreated,
+          r.counters.foldersDeleted,
+          r.counters.flagsChanged,
+          r.counters.errors,
+        ].map(String),
         r.completedAt ?? '',
       ]);
       writeUserTextFile(file, formatCsv([header, ...rows]));
@@ -61,7 +82,12 @@ export function createDashboardBackend(store: Store, manager: SyncManager, user:
     },
 
     async listAccounts() {
-      return (await store.accounts.list()).map(({ email, admin, displayName, hasPassword }) => ({ email, admin, displayName, hasPassword }));
+      return (await store.accounts.list()).map(({ email, admin, displayName, hasPassword }) => ({
+        email,
+        admin,
+        displayName,
+        hasPassword,
+      }));
     },
     async addAccount(input) {
       await store.accounts.add(input);
@@ -84,18 +110,25 @@ export function createDashboardBackend(store: Store, manager: SyncManager, user:
     async setDestination(settings) {
       // A blank password field keeps the stored one while the login stays the same.
       const stored = store.settings.getDestination();
-      const keep = settings.adminPassword === undefined && settings.adminUser && stored?.adminUser === settings.adminUser;
+      const keep =
+        settings.adminPassword === undefined && settings.adminUser && stored?.adminUser === settings.adminUser;
       store.settings.setDestination(keep ? { ...settings, adminPassword: stored.adminPassword } : settings);
     },
     async testDestination(account) {
       const access = accessFrom(store).destination();
       if (!access) return { ok: false, code: 'CONNECT_FAILED', reason: 'no destination server set' };
       if (access.admin) {
-        return testLogin(access.endpoint, { user: access.admin.user, password: access.admin.password, ...(account ? { authzid: account } : {}) });
+        return testLogin(access.endpoint, {
+          user: access.admin.user,
+          password: access.admin.password,
+          ...(account ? { authzid: account } : {}),
+        });
       }
-      if (!account) return { ok: false, code: 'AUTH_FAILED', reason: 'no admin login set: choose an account to test with' };
+      if (!account)
+        return { ok: false, code: 'AUTH_FAILED', reason: 'no admin login set: choose an account to test with' };
       const entry = await store.accounts.get(account);
-      if (!entry?.password) return { ok: false, code: 'AUTH_FAILED', reason: `${account} has no destination password in the directory` };
+      if (!entry?.password)
+        return { ok: false, code: 'AUTH_FAILED', reason: `${account} has no destination password in the directory` };
       return testLogin(access.endpoint, { user: account, password: entry.password });
     },
     getSmtp() {

@@ -2,7 +2,13 @@
 import os from 'node:os';
 import type { AccessPort } from '../engine/runExecution.ts';
 import { SyncManager, type NotifyPort, type SyncNotification } from '../engine/syncManager.ts';
-import { createSmtpNotifier, notifyRowOf, notifySyncOf, outcomeNote, type NotificationEvent } from '../notify/notifier.ts';
+import {
+  createSmtpNotifier,
+  notifyRowOf,
+  notifySyncOf,
+  outcomeNote,
+  type NotificationEvent,
+} from '../notify/notifier.ts';
 import { NedbCopyStateStore } from '../store/copyState.ts';
 import type { Store } from '../store/store.ts';
 import { syncRepository } from './syncRepository.ts';
@@ -17,13 +23,23 @@ export function accessFrom(store: Store): AccessPort {
       if (!settings) return undefined;
       const { adminUser, adminPassword, ...endpoint } = settings;
       return {
-        endpoint: { host: endpoint.host, port: endpoint.port, tls: endpoint.tls, allowInvalidCert: endpoint.allowInvalidCert },
+        endpoint: {
+          host: endpoint.host,
+          port: endpoint.port,
+          tls: endpoint.tls,
+          allowInvalidCert: endpoint.allowInvalidCert,
+        },
         admin: adminUser && adminPassword ? { user: adminUser, password: adminPassword } : undefined,
       };
     },
     async directory() {
       const accounts = await store.accounts.list({ withPasswords: true });
-      return new Map(accounts.map((account) => [account.email, { email: account.email, password: account.password, admin: account.admin }]));
+      return new Map(
+        accounts.map((account) => [
+          account.email,
+          { email: account.email, password: account.password, admin: account.admin },
+        ]),
+      );
     },
   };
 }
@@ -37,13 +53,18 @@ export function createSyncManager(store: Store, notifier?: NotifyPort): SyncMana
   });
 }
 
-/** The notifications of SPEC N1 through the SMTP settings (read at each send). */
+/** The notifications of docs/spec.md N1 through the SMTP settings (read at each send). */
 export function createNotifier(store: Store): NotifyPort {
   const notifier = createSmtpNotifier(() => store.settings.getSmtp('decrypt'));
   return {
     async notify({ kind, sync, run, accounts, user }: SyncNotification) {
-      const base = { sync: notifySyncOf(sync), run: { startedAt: run.startedAt, completedAt: run.completedAt, status: run.status } };
-      const rows = accounts.map((account) => notifyRowOf({ ...account, status: account.status === 'interrupted' ? 'failed' : account.status }));
+      const base = {
+        sync: notifySyncOf(sync),
+        run: { startedAt: run.startedAt, completedAt: run.completedAt, status: run.status },
+      };
+      const rows = accounts.map((account) =>
+        notifyRowOf({ ...account, status: account.status === 'interrupted' ? 'failed' : account.status }),
+      );
       const event: NotificationEvent =
         kind === 'run-start'
           ? { ...base, kind, accountCount: sync.accounts.length, threads: sync.threads }
@@ -58,7 +79,7 @@ export function createNotifier(store: Store): NotifyPort {
   };
 }
 
-/** The OS user recorded in the history for actions taken by a person (SPEC D5). */
+/** The OS user recorded in the history for actions taken by a person (docs/spec.md D5). */
 export function osUser(): string {
   try {
     return os.userInfo().username;

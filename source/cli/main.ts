@@ -1,5 +1,5 @@
 // The composition root: parses the command line with yargs and maps every failure to
-// one line on stderr and the exit codes of SPEC section 8 (0, 1, 2 bad usage, 3 locked).
+// one line on stderr and the exit codes of docs/spec.md section 8 (0, 1, 2 bad usage, 3 locked).
 import yargs, { type Argv } from 'yargs';
 import { deferOptimizer } from '../engine/optimizer.ts';
 import { exitCodeOf, ExitCode, UsageError } from '../errors.ts';
@@ -14,7 +14,9 @@ export interface GlobalOptions {
 export function buildParser(args: string[]): Argv<GlobalOptions> {
   let parser = yargs(args)
     .scriptName('imap-migrate')
-    .usage('$0 [command]\n\nMove mail accounts from an old IMAP server to a new one and keep them in step.\nWith no command it opens the dashboard.')
+    .usage(
+      '$0 [command]\n\nMove mail accounts from an old IMAP server to a new one and keep them in step.\nWith no command it opens the dashboard.',
+    )
     .option('data-dir', {
       type: 'string',
       describe: 'Directory for settings and datastore (default: $IMAP_MIGRATE_HOME or the platform data dir)',
@@ -33,8 +35,13 @@ export function buildParser(args: string[]): Argv<GlobalOptions> {
       throw new UsageError(message ?? 'bad usage', [], { showHelp: true });
     }) as unknown as Argv<GlobalOptions>;
   for (const command of commands) parser = parser.command(command as never);
-  // With no command SPEC section 8 opens the dashboard.
-  parser = parser.command('$0', false, () => undefined, (argv) => openDashboard(argv as never)) as unknown as Argv<GlobalOptions>;
+  // With no command docs/spec.md section 8 opens the dashboard.
+  parser = parser.command(
+    '$0',
+    false,
+    () => undefined,
+    (argv) => openDashboard(argv as never),
+  ) as unknown as Argv<GlobalOptions>;
   return parser;
 }
 

@@ -21,11 +21,26 @@ export function publicSync(sync: SyncRecord) {
     ...sync,
     connections: connectionsOf(sync),
     sourceAdmin: sync.sourceAdmin ? { user: sync.sourceAdmin.user, hasPassword: true } : undefined,
-    accounts: sync.accounts.map(({ remotePassword, ...account }) => ({ ...account, hasRemotePassword: Boolean(remotePassword) })),
+    accounts: sync.accounts.map(({ remotePassword, ...account }) => ({
+      ...account,
+      hasRemotePassword: Boolean(remotePassword),
+    })),
   };
 }
 
-export const ACCOUNT_TABLE_HEADER = ['User', 'Status', 'Msgs', 'Msgs DL', 'Deleted', 'Duplicates -', 'Folders +', 'Folders -', 'Flags', 'Errors', 'Complete Time'];
+export const ACCOUNT_TABLE_HEADER = [
+  'User',
+  'Status',
+  'Msgs',
+  'Msgs DL',
+  'Deleted',
+  'Duplicates -',
+  'Folders +',
+  'Folders -',
+  'Flags',
+  'Errors',
+  'Complete Time',
+];
 
 function accountRow(account: string, status: string, counters: Counters, completedAt?: string): (string | number)[] {
   return [
@@ -43,10 +58,18 @@ function accountRow(account: string, status: string, counters: Counters, complet
   ];
 }
 
-export function accountTable(records: Pick<AccountRunRecord, 'account' | 'status' | 'counters' | 'completedAt'>[]): string {
-  return formatTable(ACCOUNT_TABLE_HEADER, records.map((r) => accountRow(r.account, r.status, r.counters, r.completedAt)));
+export function accountTable(
+  records: Pick<AccountRunRecord, 'account' | 'status' | 'counters' | 'completedAt'>[],
+): string {
+  return formatTable(
+    ACCOUNT_TABLE_HEADER,
+    records.map((r) => accountRow(r.account, r.status, r.counters, r.completedAt)),
+  );
 }
 
 export function historyTable(entries: HistoryEntry[]): string {
-  return formatTable(['Date', 'Type', 'Note', 'User'], entries.map((e) => [formatTime(e.at), e.type, e.note, e.user]));
+  return formatTable(
+    ['Date', 'Type', 'Note', 'User'],
+    entries.map((e) => [formatTime(e.at), e.type, e.note, e.user]),
+  );
 }

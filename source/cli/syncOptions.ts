@@ -1,12 +1,14 @@
-// `sync create` options → the settings of a sync (SPEC W1–W7, section 8), validated, with
+// `sync create` options → the settings of a sync (docs/spec.md W1–W7, section 8), validated, with
 // the selected accounts resolved against the account directory.
+import { defaultPort } from '../imap/endpoint.ts';
 import { UsageError } from '../errors.ts';
 import { ACCOUNT_GROUPS, type AccountGroup, type SelectedAccount, type SyncSettings } from '../engine/syncModel.ts';
 import { DEFAULT_CONNECTIONS, MAX_CONNECTIONS, SYNC_MODES, type SyncMode } from '../engine/types.ts';
 import { emailProblem, normalizeEmail, type Account } from '../store/accounts.ts';
 import { parseCsv } from '../store/csv.ts';
 import { readUserTextFile } from '../store/dataDir.ts';
-import { defaultImapPort, parseHost, parsePort, parseTls, parseUser, resolvePassword } from './validate.ts';
+import { parseHost, parsePort, parseTls, parseUser, resolvePassword } from './validate.ts';
+import { hasControlCharacter } from '../shared/text.ts';
 
 function usage(message: string, details: string[] = []): UsageError {
   return new UsageError(message, details);
@@ -41,7 +43,9 @@ export interface SyncCreateArgs {
 
 export function parseMode(value: unknown): SyncMode {
   if (typeof value === 'string' && (SYNC_MODES as readonly string[]).includes(value)) return value as SyncMode;
-  throw usage(`--mode must be one of ${SYNC_MODES.join(', ')} (all: mirror, flags-new: flags and new messages, new: new messages only)`);
+  throw usage(
+    `--mode must be one of ${SYNC_MODES.join(', ')} (all: mirror, flags-new: flags and new messages, new: new messages only)`,
+  );
 }
 
 export function parseThreads(value: unknown, option = '--threads'): number {
@@ -56,7 +60,9 @@ export function parseThreads(value: unknown, option = '--threads'): number {
 export function parseConnections(value: unknown, option = '--connections'): number {
   const text = String(value ?? '').trim();
   if (!/^\d{1,3}$/.test(text) || Number(text) < 1 || Number(text) > MAX_CONNECTIONS) {
-    throw usage(`${option} must be a whole number from 1 to ${MAX_CONNECTIONS}, not ${JSON.stringify(String(value ?? ''))}`);
+    throw usage(
+      `${option} must be a whole number from 1 to ${MAX_CONNECTIONS}, not ${JSON.stringify(String(value ?? ''))}`,
+    );
   }
   return Number(text);
 }
@@ -67,31 +73,44 @@ const INTERVAL_UNITS: Record<string, number> = { s: 1000, m: 60_000, min: 60_000
 export function parseInterval(value: unknown): number {
   const match = /^(\d{1,5})\s*(s|m|min|h|d)?$/i.exec(String(value ?? '').trim());
   const ms = match ? Number(match[1]) * INTERVAL_UNITS[match[2]?.toLowerCase() ?? 'm'] : 0;
-  if (ms < 5000) throw usage(`--loop-interval must be a duration such as 30m, 1h or 2d (at least 5s), not ${JSON.stringify(String(value ?? ''))}`);
+  if (ms < 5000)
+    throw usage(
+      `--loop-interval must be a duration such as 30m, 1h or 2d (at least 5s), not ${JSON.stringify(String(value ?? ''))}`,
+    );
   return ms;
 }
 
 export function parseDate(value: unknown, option: string): string {
   const text = String(value ?? '').trim();
-  const time = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text) ? Date.parse(text) : NaN;
-  if (Number.isNaN(time)) throw usage(`${option} must be a date and time such as 2026-12-01T22:00 (ISO-8601), not ${JSON.stringify(text)}`);
+  const time = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)
+    ? Date.parse(text)
+    : NaN;
+  if (Number.isNaN(time))
+    throw usage(`${option} must be a date and time such as 2026-12-01T22:00 (ISO-8601), not ${JSON.stringify(text)}`);
   return new Date(time).toISOString();
 }
 
-/** `a@x;b@y`: at most 255 characters, each address valid (SPEC W7). */
+/** `a@x;b@y`: at most 255 characters, each address valid (docs/spec.md W7). */
 export function parseNotify(value: unknown): string[] {
   const text = String(value ?? '').trim();
   if (text.length === 0) return [];
   if (text.length > 255) throw usage(`--notify is ${text.length} characters long; at most 255 are allowed`);
-  const addresses = text.split(';').map((part) => part.trim()).filter((part) => part.length > 0);
+  const addresses = text
+    .split(';')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
   const bad = addresses.filter((address) => emailProblem(normalizeEmail(address)));
-  if (bad.length > 0) throw usage(`--notify: not a valid email address: ${bad.map((b) => JSON.stringify(b)).join(', ')}; separate addresses with ;`);
+  if (bad.length > 0)
+    throw usage(
+      `--notify: not a valid email address: ${bad.map((b) => JSON.stringify(b)).join(', ')}; separate addresses with ;`,
+    );
   return addresses.map(normalizeEmail);
 }
 
 function parseGroup(value: unknown): AccountGroup {
   const text = String(value ?? 'all');
-  if (!(ACCOUNT_GROUPS as readonly string[]).includes(text)) throw usage(`--group must be one of ${ACCOUNT_GROUPS.join(', ')}`);
+  if (!(ACCOUNT_GROUPS as readonly string[]).includes(text))
+    throw usage(`--group must be one of ${ACCOUNT_GROUPS.join(', ')}`);
   return text as AccountGroup;
 }
 
@@ -116,7 +135,7 @@ export function parseCredentialsCsv(text: string, file: string): Map<string, Rem
     if (!problem && record.fields.length !== 3) problem = `expected 3 columns, found ${record.fields.length}`;
     const normalized = normalizeEmail(email);
     problem ??= emailProblem(normalized);
-    if (!problem && /[\u0000-\u001f\u007f]/.test(user + password)) problem = 'control characters in the username or password';
+    if (!problem && hasControlCharacter(user + password)) problem = 'control characters in the username or password';
     if (!problem && result.has(normalized)) problem = `${normalized} appears twice`;
     if (problem) {
       problems.push(`line ${record.line}: ${problem}`);
@@ -135,26 +154,37 @@ function applyDomain(user: string, args: SyncCreateArgs): string {
   return user;
 }
 
-/** The accounts of the chosen group (SPEC W4), each with its remote login (W6). */
+/** The accounts of the chosen group (docs/spec.md W4), each with its remote login (W6). */
 export function selectAccounts(args: SyncCreateArgs, group: AccountGroup, directory: Account[]): SelectedAccount[] {
-  if (args['append-domain'] !== undefined && args['remove-domain']) throw usage('give --append-domain or --remove-domain, not both');
-  if (args['append-domain'] !== undefined && !/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(args['append-domain'].trim().replace(/^@/, ''))) {
+  if (args['append-domain'] !== undefined && args['remove-domain'])
+    throw usage('give --append-domain or --remove-domain, not both');
+  if (
+    args['append-domain'] !== undefined &&
+    !/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(args['append-domain'].trim().replace(/^@/, ''))
+  ) {
     throw usage(`--append-domain must be a domain such as example.com, not ${JSON.stringify(args['append-domain'])}`);
   }
   let chosen: Account[];
   if (group === 'specific') {
     if (!args.accounts) throw usage('--group specific needs --accounts a@example.com,b@example.com');
-    const wanted = args.accounts.split(',').map((email) => normalizeEmail(email)).filter(Boolean);
+    const wanted = args.accounts
+      .split(',')
+      .map((email) => normalizeEmail(email))
+      .filter(Boolean);
     const byEmail = new Map(directory.map((account) => [account.email, account]));
     const unknown = wanted.filter((email) => !byEmail.has(email));
-    if (unknown.length > 0) throw usage(`not in the account directory: ${unknown.join(', ')}; add them with \`accounts add\``);
+    if (unknown.length > 0)
+      throw usage(`not in the account directory: ${unknown.join(', ')}; add them with \`accounts add\``);
     chosen = [...new Set(wanted)].map((email) => byEmail.get(email)!);
   } else {
     if (args.accounts) throw usage('--accounts goes with --group specific');
     chosen = directory.filter((account) => group === 'all' || account.admin);
   }
-  if (chosen.length === 0) throw usage(`no accounts in the group "${group}"; add accounts with \`accounts add\` or \`accounts import\``);
-  const logins = args.credentials ? parseCredentialsCsv(readUserTextFile(args.credentials, 'credentials file'), args.credentials) : new Map();
+  if (chosen.length === 0)
+    throw usage(`no accounts in the group "${group}"; add accounts with \`accounts add\` or \`accounts import\``);
+  const logins = args.credentials
+    ? parseCredentialsCsv(readUserTextFile(args.credentials, 'credentials file'), args.credentials)
+    : new Map();
   const chosenEmails = new Set(chosen.map((account) => account.email));
   const strays = [...logins.keys()].filter((email) => !chosenEmails.has(email));
   if (strays.length > 0) throw usage(`${args.credentials}: accounts not selected by this sync: ${strays.join(', ')}`);
@@ -171,7 +201,7 @@ export function selectAccounts(args: SyncCreateArgs, group: AccountGroup, direct
 export function parseSyncSettings(args: SyncCreateArgs, directory: Account[]): SyncSettings {
   const host = parseHost(args.host);
   const tls = parseTls(args.tls ?? 'starttls');
-  const port = args.port === undefined ? defaultImapPort(tls) : parsePort(args.port);
+  const port = args.port === undefined ? defaultPort(tls) : parsePort(args.port);
   const mode = parseMode(args.mode);
   const dryRun = args['dry-run'] ?? true;
   if (mode === 'all' && !dryRun && !args['confirm-sync-all']) {
@@ -181,12 +211,16 @@ export function parseSyncSettings(args: SyncCreateArgs, directory: Account[]): S
     );
   }
   const group = parseGroup(args.group);
-  const start = args.start === undefined || args.start === 'now' || args.start === 'manual' ? args.start ?? 'now' : parseDate(args.start, '--start');
+  const start =
+    args.start === undefined || args.start === 'now' || args.start === 'manual'
+      ? (args.start ?? 'now')
+      : parseDate(args.start, '--start');
   const loopUntil = args['loop-until'] === undefined ? undefined : parseDate(args['loop-until'], '--loop-until');
   if (loopUntil && Date.parse(loopUntil) <= Date.now()) throw usage('--loop-until must be in the future');
   if (args['loop-interval'] !== undefined && !loopUntil) throw usage('--loop-interval goes with --loop-until');
   const guard = args['delete-guard'] === undefined ? 10 : Number(args['delete-guard']);
-  if (!Number.isFinite(guard) || guard < 0 || guard > 100) throw usage('--delete-guard must be a percentage from 0 to 100');
+  if (!Number.isFinite(guard) || guard < 0 || guard > 100)
+    throw usage('--delete-guard must be a percentage from 0 to 100');
   const adminPassword = resolvePassword({
     value: args['source-admin-password'],
     valueOption: '--source-admin-password',
@@ -199,7 +233,9 @@ export function parseSyncSettings(args: SyncCreateArgs, directory: Account[]): S
   }
   return {
     source: { host, port, tls, allowInvalidCert: Boolean(args['allow-invalid-cert']) },
-    sourceAdmin: args['source-admin-user'] ? { user: parseUser(args['source-admin-user'], '--source-admin-user'), password: adminPassword! } : undefined,
+    sourceAdmin: args['source-admin-user']
+      ? { user: parseUser(args['source-admin-user'], '--source-admin-user'), password: adminPassword! }
+      : undefined,
     mode,
     dryRun,
     group,

@@ -1,18 +1,10 @@
 // Parsing and validation of command-line values. Every problem is a UsageError (exit 2)
 // whose one line names the option and what it accepts.
 import { UsageError } from '../errors.ts';
-import type { TlsMode } from '../imap/connection.ts';
+import { TLS_MODES, type TlsMode } from '../imap/endpoint.ts';
 import { displayNameProblem, emailProblem, normalizeEmail, passwordProblem } from '../store/accounts.ts';
 import { readPasswordFile } from '../store/dataDir.ts';
-
-// The values of TlsMode (source/imap/connection.ts has them too): kept here so that the
-// settings commands do not load imapflow, which costs about 0.15 s per CLI start.
-const TLS_MODES: readonly TlsMode[] = ['none', 'starttls', 'tls'];
-
-/** 143, or 993 when TLS is implicit (SPEC W1). */
-export function defaultImapPort(tls: TlsMode): number {
-  return tls === 'tls' ? 993 : 143;
-}
+import { hasControlCharacter } from '../shared/text.ts';
 
 function usage(message: string): UsageError {
   return new UsageError(message, [], { showHelp: true });
@@ -26,13 +18,14 @@ function shown(value: unknown): string {
 export function parseHost(value: unknown, option = '--host'): string {
   const host = typeof value === 'string' ? value.trim() : '';
   if (host.length === 0) throw usage(`${option} needs a host name or IP address`);
-  if (/[\s\u0000-\u001f\u007f]/.test(host) || host.length > 253) {
+  if (/\s/.test(host) || hasControlCharacter(host) || host.length > 253) {
     throw usage(`${option} must be a host name or IP address without spaces, not ${shown(value)}`);
   }
   if (/[/@]/.test(host) || /^[a-z][a-z0-9+.-]*:\/\//i.test(host)) {
     throw usage(`${option} takes a bare host name or IP address (no scheme, path or user), not ${shown(value)}`);
   }
-  if (/^[^:]+:\d+$/.test(host)) throw usage(`${option} takes the host alone; give the port with --port (${shown(value)})`);
+  if (/^[^:]+:\d+$/.test(host))
+    throw usage(`${option} takes the host alone; give the port with --port (${shown(value)})`);
   // [::1] is accepted and unwrapped; a bare IPv6 address is fine too.
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
@@ -66,7 +59,8 @@ export function parseEmail(value: unknown, option: string): string {
 export function parseUser(value: unknown, option: string): string {
   const user = typeof value === 'string' ? value.trim() : '';
   if (user.length === 0) throw usage(`${option} is empty`);
-  if (/[\u0000-\u001f\u007f]/.test(user) || user.length > 254) throw usage(`${option} must be a user name without control characters`);
+  if (hasControlCharacter(user) || user.length > 254)
+    throw usage(`${option} must be a user name without control characters`);
   return user;
 }
 
@@ -101,7 +95,8 @@ export function resolvePassword(sources: PasswordSources): string | undefined {
   let from = valueOption;
   if (value !== undefined) {
     password = typeof value === 'string' ? value : String(value);
-    if (password.length === 0) throw usage(`${valueOption} is empty (an unset shell variable?); leave it out for no password`);
+    if (password.length === 0)
+      throw usage(`${valueOption} is empty (an unset shell variable?); leave it out for no password`);
   } else if (file !== undefined) {
     if (typeof file !== 'string' || file.length === 0) throw usage(`${fileOption} needs a file name`);
     password = readPasswordFile(file);

@@ -7,7 +7,10 @@ import path from 'node:path';
 import { startDovecot, type Dovecot } from './dovecot.ts';
 import { seedSampleMailbox } from './sample.ts';
 
-export const DEMO_USERS = ['ann', 'ben', 'chloe', 'dan'].map((name) => ({ name: `${name}@demo.example`, password: `${name}-demo-pass` }));
+export const DEMO_USERS = ['ann', 'ben', 'chloe', 'dan'].map((name) => ({
+  name: `${name}@demo.example`,
+  password: `${name}-demo-pass`,
+}));
 
 export interface Demo {
   dataDir: string;

@@ -105,12 +105,43 @@ export interface Dovecot {
 /** Capabilities Dovecot 2.3.19 advertises after login with its defaults. SPECIAL-USE is added
  *  by Dovecot itself when special-use folders are configured, QUOTA by the imap_quota plugin. */
 export const DOVECOT_DEFAULT_CAPABILITIES: readonly string[] = [
-  'IMAP4rev1', 'SASL-IR', 'LOGIN-REFERRALS', 'ID', 'ENABLE', 'IDLE', 'SORT', 'SORT=DISPLAY',
-  'THREAD=REFERENCES', 'THREAD=REFS', 'THREAD=ORDEREDSUBJECT', 'MULTIAPPEND', 'URL-PARTIAL',
-  'CATENATE', 'UNSELECT', 'CHILDREN', 'NAMESPACE', 'UIDPLUS', 'LIST-EXTENDED', 'I18NLEVEL=1',
-  'CONDSTORE', 'QRESYNC', 'ESEARCH', 'ESORT', 'SEARCHRES', 'WITHIN', 'CONTEXT=SEARCH',
-  'LIST-STATUS', 'BINARY', 'MOVE', 'SNIPPET=FUZZY', 'PREVIEW=FUZZY', 'PREVIEW', 'STATUS=SIZE',
-  'SAVEDATE', 'LITERAL+', 'NOTIFY',
+  'IMAP4rev1',
+  'SASL-IR',
+  'LOGIN-REFERRALS',
+  'ID',
+  'ENABLE',
+  'IDLE',
+  'SORT',
+  'SORT=DISPLAY',
+  'THREAD=REFERENCES',
+  'THREAD=REFS',
+  'THREAD=ORDEREDSUBJECT',
+  'MULTIAPPEND',
+  'URL-PARTIAL',
+  'CATENATE',
+  'UNSELECT',
+  'CHILDREN',
+  'NAMESPACE',
+  'UIDPLUS',
+  'LIST-EXTENDED',
+  'I18NLEVEL=1',
+  'CONDSTORE',
+  'QRESYNC',
+  'ESEARCH',
+  'ESORT',
+  'SEARCHRES',
+  'WITHIN',
+  'CONTEXT=SEARCH',
+  'LIST-STATUS',
+  'BINARY',
+  'MOVE',
+  'SNIPPET=FUZZY',
+  'PREVIEW=FUZZY',
+  'PREVIEW',
+  'STATUS=SIZE',
+  'SAVEDATE',
+  'LITERAL+',
+  'NOTIFY',
 ];
 
 export const DEFAULT_SPECIAL_NAMES: Readonly<Record<SpecialFolder, string>> = {
@@ -164,7 +195,10 @@ interface Account {
 
 function getent(database: 'passwd' | 'group', key: string | number): string[] | undefined {
   try {
-    const line = execFileSync('getent', [database, String(key)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const line = execFileSync('getent', [database, String(key)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     return line.trim().split('\n')[0]?.split(':');
   } catch {
     return undefined;
@@ -213,8 +247,21 @@ export function testCertificate(): Promise<{ cert: string; key: string }> {
       const keyPath = path.join(dir, 'key.pem');
       const certPath = path.join(dir, 'cert.pem');
       await run('openssl', [
-        'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '2',
-        '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', keyPath, '-out', certPath,
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=localhost',
+        '-days',
+        '2',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        '-keyout',
+        keyPath,
+        '-out',
+        certPath,
       ]);
       return { cert: await fsp.readFile(certPath, 'utf8'), key: await fsp.readFile(keyPath, 'utf8') };
     } finally {
@@ -229,14 +276,23 @@ export function testCertificate(): Promise<{ cert: string; key: string }> {
 
 function run(file: string, args: string[], timeoutMs = 30_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs }, (error, stdout, stderr) => {
-      if (error) {
-        const code = (error as { code?: unknown }).code;
-        reject(new Error(`${path.basename(file)} ${args.join(' ')} failed (${String(code ?? error.message)}): ${(stderr || stdout || error.message).trim()}`));
-      } else {
-        resolve(stdout);
-      }
-    });
+    execFile(
+      file,
+      args,
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs },
+      (error, stdout, stderr) => {
+        if (error) {
+          const code = (error as { code?: unknown }).code;
+          reject(
+            new Error(
+              `${path.basename(file)} ${args.join(' ')} failed (${String(code ?? error.message)}): ${(stderr || stdout || error.message).trim()}`,
+            ),
+          );
+        } else {
+          resolve(stdout);
+        }
+      },
+    );
   });
 }
 
@@ -313,7 +369,9 @@ function processAlive(pid: number): boolean {
 
 function assertSafePath(dir: string): void {
   if (!/^[\w./+-]+$/.test(dir)) {
-    throw new Error(`Test Dovecot dir "${dir}" has characters that need quoting in dovecot.conf: set TMPDIR to a plain path`);
+    throw new Error(
+      `Test Dovecot dir "${dir}" has characters that need quoting in dovecot.conf: set TMPDIR to a plain path`,
+    );
   }
 }
 
@@ -322,7 +380,8 @@ function quote(value: string): string {
 }
 
 function checkName(name: string, what: string): void {
-  if (!name || /[:\s\0]/.test(name)) throw new Error(`Invalid ${what} "${name}": no ':' or whitespace allowed in passwd-file names`);
+  if (!name || /[:\s\0]/.test(name))
+    throw new Error(`Invalid ${what} "${name}": no ':' or whitespace allowed in passwd-file names`);
 }
 
 function passwdLine(name: string, password: string, extra: string[] = []): string {
@@ -333,7 +392,9 @@ function passwdLine(name: string, password: string, extra: string[] = []): strin
 /** The imap_capability value for these options, undefined to keep Dovecot's own list. An
  *  explicit list replaces everything, so the SPECIAL-USE and QUOTA that Dovecot would append
  *  itself are listed here (unless removed). */
-export function capabilityString(options: Pick<DovecotOptions, 'capabilities' | 'imapCapability' | 'specialUse' | 'quota' | 'appendLimitBytes'>): string | undefined {
+export function capabilityString(
+  options: Pick<DovecotOptions, 'capabilities' | 'imapCapability' | 'specialUse' | 'quota' | 'appendLimitBytes'>,
+): string | undefined {
   if (options.imapCapability !== undefined) return options.imapCapability;
   if (!options.capabilities) return undefined;
   const remove = new Set((options.capabilities.remove ?? []).map((c) => c.toUpperCase()));
@@ -497,7 +558,10 @@ interface Launched {
 
 function launch(configPath: string): Launched {
   const { dovecot } = dovecotBinaries();
-  const child = spawn('/bin/sh', ['-c', WATCHDOG, dovecot, configPath], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('/bin/sh', ['-c', WATCHDOG, dovecot, configPath], {
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let errText = '';
   const collect = (chunk: Buffer) => {
     errText = (errText + chunk.toString('utf8')).slice(-20_000);
@@ -516,7 +580,8 @@ function launch(configPath: string): Launched {
   // Don't keep the test process alive for a forgotten instance: when the process exits the
   // stdin pipe closes and the watchdog kills the group.
   child.unref();
-  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void })?.unref?.();
+  for (const stream of [child.stdin, child.stdout, child.stderr])
+    (stream as unknown as { unref?: () => void })?.unref?.();
   return { child, exited, stderr: () => errText };
 }
 
@@ -587,11 +652,16 @@ export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
     const passwords = new Map(options.users.map((u) => [u.name.toLowerCase(), u.password]));
     let usersMtime = 0;
     const writeUsers = async () => {
-      const text = [...passwords].map(([name, password]) => {
-        const bytes = quotas.get(name);
-        const extra = options.quota && bytes !== undefined ? [`userdb_quota_rule=*:storage=${Math.max(0, Math.floor(bytes))}B`] : [];
-        return passwdLine(name, password, extra);
-      }).join('');
+      const text = [...passwords]
+        .map(([name, password]) => {
+          const bytes = quotas.get(name);
+          const extra =
+            options.quota && bytes !== undefined
+              ? [`userdb_quota_rule=*:storage=${Math.max(0, Math.floor(bytes))}B`]
+              : [];
+          return passwdLine(name, password, extra);
+        })
+        .join('');
       const tmp = `${usersPath}.${process.pid}.tmp`;
       await fsp.writeFile(tmp, text, { mode: 0o600 });
       await fsp.chown(tmp, who.internal.uid, who.internal.gid);
@@ -603,7 +673,9 @@ export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
     await writeUsers();
     if (options.masterUser) {
       const masterPath = path.join(dir, 'master-users');
-      await fsp.writeFile(masterPath, passwdLine(options.masterUser.name.toLowerCase(), options.masterUser.password), { mode: 0o600 });
+      await fsp.writeFile(masterPath, passwdLine(options.masterUser.name.toLowerCase(), options.masterUser.password), {
+        mode: 0o600,
+      });
       await fsp.chown(masterPath, who.internal.uid, who.internal.gid);
     }
     let certPem: string | undefined;
@@ -620,7 +692,9 @@ export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
     let tlsPort: number | undefined;
     for (let attempt = 1; ; attempt += 1) {
       [port, tlsPort] = await getFreePorts(options.tls ? 2 : 1);
-      await fsp.writeFile(configPath, renderConfig({ id, dir, port, tlsPort, options, separator, who }), { mode: 0o600 });
+      await fsp.writeFile(configPath, renderConfig({ id, dir, port, tlsPort, options, separator, who }), {
+        mode: 0o600,
+      });
       await fsp.rm(path.join(dir, 'run'), { recursive: true, force: true });
       await fsp.rm(logPath, { force: true });
       const attemptLaunch = launch(configPath);
@@ -637,7 +711,10 @@ export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
         const log = readLog(logPath);
         const details = `${tail(log)}\n${tail(attemptLaunch.stderr(), 10)}`.trim();
         if (/Address already in use/.test(details) && attempt < BIND_ATTEMPTS) continue;
-        throw new Error(`Test Dovecot failed to start (${(error as Error).message}). Last lines of ${logPath} and its stderr:\n${details}`);
+        throw new Error(
+          `Test Dovecot failed to start (${(error as Error).message}). Last lines of ${logPath} and its stderr:\n${details}`,
+          { cause: error },
+        );
       }
     }
     const startupMs = Date.now() - started;
@@ -661,11 +738,13 @@ export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
       endpoint(kind: TlsKind = 'plain', endpointOptions = {}) {
         const allowInvalidCert = endpointOptions.allowInvalidCert ?? false;
         if (kind === 'tls') {
-          if (tlsPort === undefined) throw new Error('This test Dovecot has no implicit TLS listener: start it with { tls: true }');
+          if (tlsPort === undefined)
+            throw new Error('This test Dovecot has no implicit TLS listener: start it with { tls: true }');
           return { host: LOOPBACK, port: tlsPort, tls: 'tls', allowInvalidCert };
         }
         if (kind === 'starttls') {
-          if (!options.starttls) throw new Error('This test Dovecot does not offer STARTTLS: start it with { starttls: true }');
+          if (!options.starttls)
+            throw new Error('This test Dovecot does not offer STARTTLS: start it with { starttls: true }');
           return { host: LOOPBACK, port, tls: 'starttls', allowInvalidCert };
         }
         return { host: LOOPBACK, port, tls: 'none', allowInvalidCert };

@@ -2,8 +2,9 @@
 // (the dry run only plans; Sync All plans every folder first, for the deletion guard). Several
 // folders go at once, each on its own lane (a source and a destination connection), within the
 // account's connection budget. A lane that loses a connection reconnects with backoff and
-// resumes where it was (SPEC W2, W3, E1–E8).
-import { describeEndpoint, ImapError, type OpenOptions } from '../imap/connection.ts';
+// resumes where it was (docs/spec.md W2, W3, E1–E8).
+import { ImapError, type OpenOptions } from '../imap/connection.ts';
+import { describeEndpoint } from '../imap/endpoint.ts';
 import { ImapSession } from '../imap/session.ts';
 import { AccountLocks } from './accountLocks.ts';
 import { AccountReport, type FolderReport } from './accountReport.ts';
@@ -50,15 +51,21 @@ const defaultOpen = (_side: 'source' | 'destination', access: SideAccess, option
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
 function who(access: SideAccess): string {
-  return access.credentials.authzid ? `${access.credentials.authzid} (admin login ${access.credentials.user})` : access.credentials.user;
+  return access.credentials.authzid
+    ? `${access.credentials.authzid} (admin login ${access.credentials.user})`
+    : access.credentials.user;
 }
 
 /** Messages to copy that justify one more lane (connection pair) for an account. */
@@ -76,7 +83,7 @@ const SLOW_LOGIN_MS = 120;
 function expectedCopies(pair: FolderPair): number {
   if (pair.source.noSelect) return 0;
   if (!pair.source.counts) return Number.POSITIVE_INFINITY;
-  const there = pair.destExists ? pair.destCounts?.messages ?? 0 : 0;
+  const there = pair.destExists ? (pair.destCounts?.messages ?? 0) : 0;
   return Math.max(0, pair.source.counts.messages - there);
 }
 
@@ -91,7 +98,10 @@ class HierarchyOrder<T extends { pair: FolderPair }> {
   readonly tasks: T[];
   private readonly finished = new Map<string, { promise: Promise<void>; resolve: () => void }>();
 
-  constructor(tasks: T[], private readonly delimiter: string) {
+  constructor(
+    tasks: T[],
+    private readonly delimiter: string,
+  ) {
     const depth = (task: T) => task.pair.destPath.split(delimiter).length;
     this.tasks = [...tasks].sort((a, b) => depth(a) - depth(b));
     for (const task of this.tasks) {
@@ -141,7 +151,9 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
       }
       return { source: source.value, destination: destination.value };
     }
-    await Promise.all([source, destination].map((side) => (side.status === 'fulfilled' ? side.value.close() : undefined)));
+    await Promise.all(
+      [source, destination].map((side) => (side.status === 'fulfilled' ? side.value.close() : undefined)),
+    );
     throw source.status === 'rejected' ? source.reason : (destination as PromiseRejectedResult).reason;
   };
 
@@ -179,10 +191,13 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
           this.failures += 1;
           if (this.failures > options.maxRetries) throw error;
           const delay = Math.min(30_000, options.retryBaseMs * 2 ** (this.failures - 1)) * (0.5 + Math.random() / 2);
-          report.note(`${error.message}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.failures} of ${options.maxRetries})`);
+          report.note(
+            `${error.message}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.failures} of ${options.maxRetries})`,
+          );
           await this.close();
           await sleep(delay);
-          if (deps.signal?.aborted) throw new AccountStop(deps.signal.reason === 'stop' ? 'stop' : 'pause', 'stopped while reconnecting');
+          if (deps.signal?.aborted)
+            throw new AccountStop(deps.signal.reason === 'stop' ? 'stop' : 'pause', 'stopped while reconnecting');
         }
       }
     }
@@ -199,7 +214,11 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
    * item when it is done with one. The first error ends the account: the other lanes finish the
    * folder they are on (pause and stop reach them at their next safe point) and take no more.
    */
-  const onLanes = async <T>(items: T[], copiesExpected: number, work: (lane: Lane, item: T) => Promise<void>): Promise<void> => {
+  const onLanes = async <T>(
+    items: T[],
+    copiesExpected: number,
+    work: (lane: Lane, item: T) => Promise<void>,
+  ): Promise<void> => {
     let next = 0;
     let failure: { error: unknown } | undefined;
     // A lane costs two logins (a server process each, on Dovecot): on a fast link worth it for a
@@ -222,7 +241,9 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
             await lane.connect();
           } catch (error) {
             if (error instanceof ImapError) {
-              report.note(`could not open connection pair ${index + 1} (${error.message}); going on with fewer at once`);
+              report.note(
+                `could not open connection pair ${index + 1} (${error.message}); going on with fewer at once`,
+              );
             } else {
               failure ??= { error };
             }
@@ -301,12 +322,20 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
           // After a reconnect the folder is planned anew, from fresh counters: what was copied
           // before the connection dropped is in the record by then.
           const { counts: _listed, ...source } = current.pair.source;
-          current = await planFolderWork(contextOf(now, task.report), { ...current.pair, source, destCounts: undefined });
+          current = await planFolderWork(contextOf(now, task.report), {
+            ...current.pair,
+            source,
+            destCounts: undefined,
+          });
         }
         await executeFolderWork(contextOf(now, task.report), current);
       })
       .catch((error: unknown) => skipFolder(error, current.pair, 'rest of the folder skipped'));
-    const how = current.unchanged ? ' (unchanged since the last pass)' : current.incremental ? ' (changes only, by CONDSTORE)' : '';
+    const how = current.unchanged
+      ? ' (unchanged since the last pass)'
+      : current.incremental
+        ? ' (changes only, by CONDSTORE)'
+        : '';
     report.note(describeFolderResult(current.pair, task.report.counters, current.plan.adopt.length) + how);
   };
 
@@ -314,7 +343,10 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
     // The folders of both sides, listed at once (with their counters, where the servers offer it).
     let destinationDelimiter = '/';
     const folderPlan = await lanes[0].withReconnect(async (current) => {
-      const [sourceFolders, destinationFolders] = await Promise.all([current.source.listFolders(), current.destination.listFolders()]);
+      const [sourceFolders, destinationFolders] = await Promise.all([
+        current.source.listFolders(),
+        current.destination.listFolders(),
+      ]);
       listings = { source: current.source.listing, destination: current.destination.listing };
       destinationDelimiter = current.destination.naming(destinationFolders).delimiter;
       return planFolders({
@@ -328,8 +360,13 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
     });
     for (const note of folderPlan.notes) report.note(note);
     const tasks: FolderTask[] = folderPlan.pairs.map((pair) => ({ pair, report: report.forFolder() }));
-    const listedCounts = new Map(tasks.map((task) => [task, task.pair.source.noSelect ? 0 : task.pair.source.counts?.messages]));
-    report.add('messages', [...listedCounts.values()].reduce((sum: number, count) => sum + (count ?? 0), 0));
+    const listedCounts = new Map(
+      tasks.map((task) => [task, task.pair.source.noSelect ? 0 : task.pair.source.counts?.messages]),
+    );
+    report.add(
+      'messages',
+      [...listedCounts.values()].reduce((sum: number, count) => sum + (count ?? 0), 0),
+    );
 
     // Folders neither side touched since the last clean pass are known from the listings alone.
     const toPlan: FolderTask[] = [];
@@ -349,23 +386,28 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
     // on the lane that planned it (its folders still selected there).
     const planAllFirst = options.dryRun || (options.mode === 'all' && !options.allowMassDelete);
     const hierarchy = new HierarchyOrder(toPlan, destinationDelimiter);
-    await onLanes(hierarchy.tasks, toPlan.reduce((sum, task) => sum + expectedCopies(task.pair), 0), (lane, task) =>
-      hierarchy.inOrder(task, async () => {
-        await plan(lane, task, listedCounts.get(task));
-        if (!planAllFirst && task.work) await execute(lane, task);
-      }),
+    await onLanes(
+      hierarchy.tasks,
+      toPlan.reduce((sum, task) => sum + expectedCopies(task.pair), 0),
+      (lane, task) =>
+        hierarchy.inOrder(task, async () => {
+          await plan(lane, task, listedCounts.get(task));
+          if (!planAllFirst && task.work) await execute(lane, task);
+        }),
     );
     const planned = tasks.filter((task) => task.work).map((task) => task.work!);
 
     const deleteCounts = new Map<string, number>();
     if (folderPlan.deleteFolders.length > 0) {
       await lanes[0].withReconnect(async (current) => {
-        for (const path of folderPlan.deleteFolders) deleteCounts.set(path, await current.destination.messageCount(path));
+        for (const path of folderPlan.deleteFolders)
+          deleteCounts.set(path, await current.destination.messageCount(path));
       });
     }
 
     if (options.mode === 'all' && !options.allowMassDelete) {
-      const destTotal = planned.reduce((sum, work) => sum + work.destCount, 0) + [...deleteCounts.values()].reduce((a, b) => a + b, 0);
+      const destTotal =
+        planned.reduce((sum, work) => sum + work.destCount, 0) + [...deleteCounts.values()].reduce((a, b) => a + b, 0);
       const toDelete =
         planned.reduce((sum, work) => sum + work.plan.deleteAbsent.length + work.plan.deleteDuplicates.length, 0) +
         [...deleteCounts.values()].reduce((a, b) => a + b, 0);
@@ -406,9 +448,14 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
       }
     }
     if (planAllFirst) {
-      const toExecute = new HierarchyOrder(toPlan.filter((task) => task.work), destinationDelimiter);
-      await onLanes(toExecute.tasks, toExecute.tasks.reduce((sum, task) => sum + task.work!.plan.copy.length, 0), (lane, task) =>
-        toExecute.inOrder(task, () => execute(lane, task)),
+      const toExecute = new HierarchyOrder(
+        toPlan.filter((task) => task.work),
+        destinationDelimiter,
+      );
+      await onLanes(
+        toExecute.tasks,
+        toExecute.tasks.reduce((sum, task) => sum + task.work!.plan.copy.length, 0),
+        (lane, task) => toExecute.inOrder(task, () => execute(lane, task)),
       );
     }
 

@@ -1,5 +1,5 @@
 // A cap on the bytes of message bodies held in memory at once, shared by every account of the
-// process (SPEC E8: big messages do not multiply across threads). A batch takes its share
+// process (docs/spec.md E8: big messages do not multiply across threads). A batch takes its share
 // before it is fetched and gives it back once appended; a message bigger than the whole
 // budget takes all of it, alone. First come, first served.
 import { keepHeapGrowthLow } from './memoryRelief.ts';

@@ -65,7 +65,14 @@ function onDestinationStructure<T>(context: FolderContext, work: () => Promise<T
   return context.oneAtATime ? context.oneAtATime(work) : work();
 }
 
-const EMPTY_PLAN: FolderMessagePlan = { copy: [], adopt: [], flagUpdates: [], deleteAbsent: [], deleteDuplicates: [], forget: [] };
+const EMPTY_PLAN: FolderMessagePlan = {
+  copy: [],
+  adopt: [],
+  flagUpdates: [],
+  deleteAbsent: [],
+  deleteDuplicates: [],
+  forget: [],
+};
 
 /** Raised to end the account's pass early: paused, stopped, or a failure that ends the account. */
 export class AccountStop extends Error {
@@ -85,7 +92,11 @@ function checkAbort(signal: AbortSignal | undefined): void {
   }
 }
 
-async function identities(session: ImapSession, messages: Map<number, MessageSummary>, uids: number[]): Promise<Map<number, string>> {
+async function identities(
+  session: ImapSession,
+  messages: Map<number, MessageSummary>,
+  uids: number[],
+): Promise<Map<number, string>> {
   const result = new Map<number, string>();
   for (const info of await session.identify(uids)) {
     const message = messages.get(info.uid);
@@ -107,7 +118,9 @@ function sideMark(uidNext: number, messages: number, highestModseq: string | und
 }
 
 function sameSide(counts: FolderCounts, mark: FolderSideMark): boolean {
-  return counts.highestModseq === mark.highestModseq && counts.uidNext === mark.uidNext && counts.messages === mark.messages;
+  return (
+    counts.highestModseq === mark.highestModseq && counts.uidNext === mark.uidNext && counts.messages === mark.messages
+  );
 }
 
 /**
@@ -124,12 +137,20 @@ function markStillApplies<T extends FolderCopyHeader>(
 ): record is T & { mark: FolderSyncMark } {
   const mark = record?.mark;
   if (!record || !mark || !markCovers(mark.mode, mode) || record.destFolder !== pair.destPath) return false;
-  if (sourceCounts.uidValidity !== record.sourceUidValidity || destCounts.uidValidity !== record.destUidValidity) return false;
+  if (sourceCounts.uidValidity !== record.sourceUidValidity || destCounts.uidValidity !== record.destUidValidity)
+    return false;
   return Boolean(sourceCounts.highestModseq) && sameSide(destCounts, mark.destination);
 }
 
 function unchangedWork(pair: FolderPair, sourceCounts: FolderCounts, destCounts: FolderCounts): FolderWork {
-  return { pair, recordValid: true, plan: EMPTY_PLAN, sourceCount: sourceCounts.messages, destCount: destCounts.messages, unchanged: true };
+  return {
+    pair,
+    recordValid: true,
+    plan: EMPTY_PLAN,
+    sourceCount: sourceCounts.messages,
+    destCount: destCounts.messages,
+    unchanged: true,
+  };
 }
 
 /**
@@ -146,8 +167,11 @@ export async function planUnchangedFromListing(
   const destCounts = pair.destCounts;
   if (pair.source.noSelect || !pair.destExists || !sourceCounts || !destCounts) return undefined;
   // The header says whether the folder is unchanged; its copies are not needed for that.
-  const record = state.loadHeader ? await state.loadHeader(pairKey, pair.source.path) : await state.load(pairKey, pair.source.path);
-  if (!markStillApplies(pair, record, mode, sourceCounts, destCounts) || !sameSide(sourceCounts, record.mark.source)) return undefined;
+  const record = state.loadHeader
+    ? await state.loadHeader(pairKey, pair.source.path)
+    : await state.load(pairKey, pair.source.path);
+  if (!markStillApplies(pair, record, mode, sourceCounts, destCounts) || !sameSide(sourceCounts, record.mark.source))
+    return undefined;
   return unchangedWork(pair, sourceCounts, destCounts);
 }
 
@@ -160,7 +184,11 @@ export async function planUnchangedFromListing(
  * Anything else (no CONDSTORE on either side, a changed UIDVALIDITY, an expunge, a destination
  * touched by someone else, a message the record does not explain) returns undefined: full scan.
  */
-async function planFromMark(context: FolderContext, pair: FolderPair, record: FolderCopyState | undefined): Promise<FolderWork | undefined> {
+async function planFromMark(
+  context: FolderContext,
+  pair: FolderPair,
+  record: FolderCopyState | undefined,
+): Promise<FolderWork | undefined> {
   const { source, destination, options } = context;
   if (!record?.mark || !pair.destExists || !source.condstore || !destination.condstore) return undefined;
   // The listing's counters where it brought them, else one STATUS each.
@@ -244,13 +272,15 @@ export async function planFolderWork(context: FolderContext, pair: FolderPair): 
   const destMessages: MessageSummary[] = destSide?.messages ?? [];
   const recordValid = Boolean(
     record &&
-      destStatus &&
-      record.sourceUidValidity === sourceStatus.uidValidity &&
-      record.destUidValidity === destStatus.uidValidity &&
-      record.destFolder === pair.destPath,
+    destStatus &&
+    record.sourceUidValidity === sourceStatus.uidValidity &&
+    record.destUidValidity === destStatus.uidValidity &&
+    record.destFolder === pair.destPath,
   );
   if (record && !recordValid && record.copies.size > 0) {
-    context.report.note(`${pair.source.path}: copy record no longer valid (UIDVALIDITY or folder changed); matching messages by content`);
+    context.report.note(
+      `${pair.source.path}: copy record no longer valid (UIDVALIDITY or folder changed); matching messages by content`,
+    );
   }
   const flagPolicy: FlagPolicy = destStatus
     ? { anyKeyword: destStatus.anyKeyword, permanentFlags: destStatus.permanentFlags }
@@ -289,7 +319,11 @@ export function describeFolderPlan(work: FolderWork): string {
   const { plan, pair } = work;
   const parts: string[] = [];
   if (!pair.destExists) parts.push('would create');
-  parts.push(`would copy ${plan.copy.length}`, `would set flags ${flagChangeCount(plan)}`, `would delete ${plan.deleteAbsent.length}`);
+  parts.push(
+    `would copy ${plan.copy.length}`,
+    `would set flags ${flagChangeCount(plan)}`,
+    `would delete ${plan.deleteAbsent.length}`,
+  );
   if (plan.deleteDuplicates.length > 0) parts.push(`would delete duplicates ${plan.deleteDuplicates.length}`);
   if (plan.adopt.length > 0) parts.push(`${plan.adopt.length} already there`);
   return folderLine(pair, parts);
@@ -312,7 +346,10 @@ class Checkpoint {
   private pending: [number, number][] = [];
   private lastFlush = Date.now();
 
-  constructor(private readonly context: FolderContext, private readonly folder: string) {}
+  constructor(
+    private readonly context: FolderContext,
+    private readonly folder: string,
+  ) {}
 
   async add(sourceUid: number, destUid: number): Promise<void> {
     this.pending.push([sourceUid, destUid]);
@@ -381,20 +418,31 @@ async function appendBatch(
     try {
       const results = await destination.appendMany(
         destPath,
-        items.map(({ message, body }) => ({ source: body, flags: storableFlags(message.flags, flagPolicy), internalDate: message.internalDate })),
+        items.map(({ message, body }) => ({
+          source: body,
+          flags: storableFlags(message.flags, flagPolicy),
+          internalDate: message.internalDate,
+        })),
       );
       for (let i = 0; i < items.length; i++) await done(items[i].message, items[i].body, results[i]?.uid);
       report.add('downloaded', items.length);
       return;
     } catch (error) {
       if (!(error instanceof ImapError) || error.transient) throw error;
-      report.note(`${destPath}: a batch of ${items.length} was refused (${error.message}); sending it one message at a time`);
+      report.note(
+        `${destPath}: a batch of ${items.length} was refused (${error.message}); sending it one message at a time`,
+      );
     }
   }
   for (const { message, body } of items) {
     checkAbort(context.signal);
     try {
-      const result = await destination.append(destPath, body, storableFlags(message.flags, flagPolicy), message.internalDate);
+      const result = await destination.append(
+        destPath,
+        body,
+        storableFlags(message.flags, flagPolicy),
+        message.internalDate,
+      );
       await done(message, body, result.uid);
       report.add('downloaded');
     } catch (error) {
@@ -402,7 +450,10 @@ async function appendBatch(
       if (error.code === 'OVERQUOTA') {
         throw new AccountStop('failed', `${destPath}: ${error.message}`, 'OVERQUOTA');
       }
-      report.error('APPEND_FAILED', `${sourcePath} UID ${message.uid} (${message.size} bytes): ${error.message}; skipped`);
+      report.error(
+        'APPEND_FAILED',
+        `${sourcePath} UID ${message.uid} (${message.size} bytes): ${error.message}; skipped`,
+      );
     }
   }
 }
@@ -413,7 +464,10 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
   const { pair, plan } = work;
   const sourcePath = pair.source.path;
   const budget = context.budget ?? sharedByteBudget;
-  const batches = pair.source.noSelect || work.unchanged ? [] : copyBatches(plan.copy, context.options.batchMessages, context.options.batchBytes);
+  const batches =
+    pair.source.noSelect || work.unchanged
+      ? []
+      : copyBatches(plan.copy, context.options.batchMessages, context.options.batchBytes);
   type Fetched = { bodies: Map<number, Buffer>; release: () => void };
   /** Takes the batch's share of the byte budget, then fetches its bodies in one FETCH. */
   const fetchBatch = async (batch: MessageSummary[]): Promise<Fetched> => {
@@ -493,7 +547,10 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
         for (const message of batches[index]) {
           const body = fetched.value.bodies.get(message.uid);
           if (!body) {
-            report.error('FETCH_FAILED', `${sourcePath} UID ${message.uid}: the source returned no body (deleted meanwhile?); skipped`);
+            report.error(
+              'FETCH_FAILED',
+              `${sourcePath} UID ${message.uid}: the source returned no body (deleted meanwhile?); skipped`,
+            );
             continue;
           }
           items.push({ message, body });
@@ -528,7 +585,12 @@ export async function executeFolderWork(context: FolderContext, work: FolderWork
     // sends there, so it sees the folder as this pass left it; the lane need not wait for it.
     const marking = destination.folderCounts(pair.destPath).then(async (counts) => {
       const destinationMark = sideMark(counts.uidNext, counts.messages, counts.highestModseq);
-      if (destinationMark) await markSynced(pairKey, sourcePath, { mode: context.options.mode, source: sourceMark, destination: destinationMark });
+      if (destinationMark)
+        await markSynced(pairKey, sourcePath, {
+          mode: context.options.mode,
+          source: sourceMark,
+          destination: destinationMark,
+        });
     });
     if (context.inBackground) context.inBackground(marking);
     else await marking;

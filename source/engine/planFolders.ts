@@ -1,5 +1,5 @@
 // Pure: which destination folder each source folder goes to, which to create and subscribe,
-// and (Sync All) which destination folders to delete. SPEC E1, E2, W2.
+// and (Sync All) which destination folders to delete. docs/spec.md E1, E2, W2.
 import { folderKey, joinParts, pathParts, type Naming } from '../imap/folderNames.ts';
 import type { FolderCounts, FolderInfo } from '../imap/session.ts';
 import type { SyncMode } from './types.ts';
@@ -66,7 +66,9 @@ export function planFolders(input: FolderPlanInput): FolderPlan {
 
   const notes: string[] = [];
   const pairs: FolderPair[] = [];
-  const plainTargets = new Set(input.source.map((folder) => joinParts(pathParts(folder.path, sourceNaming), destinationNaming).path));
+  const plainTargets = new Set(
+    input.source.map((folder) => joinParts(pathParts(folder.path, sourceNaming), destinationNaming).path),
+  );
   for (const folder of input.source) {
     const parts = pathParts(folder.path, sourceNaming);
     let mappedParts = parts;

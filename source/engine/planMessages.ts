@@ -1,5 +1,5 @@
 // Pure: for one folder, what to copy, which copies to adopt, whose flags to set and what to
-// delete, from both listings, the recorded copy map and the mode (SPEC W2, E3, E4).
+// delete, from both listings, the recorded copy map and the mode (docs/spec.md W2, E3, E4).
 import type { MessageSummary } from '../imap/session.ts';
 import type { SyncMode } from './types.ts';
 
@@ -32,7 +32,7 @@ export interface FlagPolicy {
 
 const SYSTEM_FLAGS = new Set(['\\seen', '\\answered', '\\flagged', '\\deleted', '\\draft']);
 
-/** The source flags the destination can keep (SPEC E3: keywords where PERMANENTFLAGS allow). */
+/** The source flags the destination can keep (docs/spec.md E3: keywords where PERMANENTFLAGS allow). */
 export function storableFlags(flags: string[], policy: FlagPolicy): string[] {
   return flags
     .filter((flag) => {

@@ -30,7 +30,7 @@ export interface FolderCopyHeader {
   mark?: FolderSyncMark;
 }
 
-/** What earlier runs copied from one source folder (SPEC E4). */
+/** What earlier runs copied from one source folder (docs/spec.md E4). */
 export interface FolderCopyState extends FolderCopyHeader {
   /** Source UID → destination UID (0 when the destination gave none). */
   copies: Map<number, number>;

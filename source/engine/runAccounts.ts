@@ -1,5 +1,5 @@
 // Runs the accounts of one run through the worker pool; one failing account never stops
-// the others (SPEC E6). Progress reaches the observer as events, for the store and the UI.
+// the others (docs/spec.md E6). Progress reaches the observer as events, for the store and the UI.
 import { syncAccount, type AccountSyncDeps } from './accountSync.ts';
 import type { AccountLocks } from './accountLocks.ts';
 import type { WorkerPool } from './workerPool.ts';
@@ -37,12 +37,15 @@ export async function runAccounts(jobs: AccountSyncJob[], options: RunAccountsOp
         // A dry run writes nothing, so it need not wait for a writer.
         if (!locks || job.options.dryRun) return sync(job);
         const key = `${job.destination.endpoint.host}:${job.destination.endpoint.port}|${job.account.toLowerCase()}`;
-        return locks.run(key, () => sync(job), () =>
-          observer?.onEvent?.({
-            type: 'log',
-            account: job.account,
-            line: { at: new Date().toISOString(), text: 'waiting: another sync is writing to this account' },
-          }),
+        return locks.run(
+          key,
+          () => sync(job),
+          () =>
+            observer?.onEvent?.({
+              type: 'log',
+              account: job.account,
+              line: { at: new Date().toISOString(), text: 'waiting: another sync is writing to this account' },
+            }),
         );
       }),
     ),

@@ -23,7 +23,11 @@ export interface AccessPort {
   directory(): Promise<Map<string, DirectoryAccount>>;
 }
 
-export type OpenSession = (side: 'source' | 'destination', access: SideAccess, options: OpenOptions) => Promise<ImapSession>;
+export type OpenSession = (
+  side: 'source' | 'destination',
+  access: SideAccess,
+  options: OpenOptions,
+) => Promise<ImapSession>;
 
 export interface RunExecutionDeps {
   state: CopyStateStore;
@@ -107,7 +111,8 @@ export async function executeRun(
       else if (event.type === 'error') record.errors.push(event.line);
       else record.status = event.status;
       // A failed intermediate save is not fatal: the final save reports store errors.
-      if (Date.now() - (lastSave.get(event.account) ?? 0) > SAVE_INTERVAL_MS) save(event.account).catch(() => undefined);
+      if (Date.now() - (lastSave.get(event.account) ?? 0) > SAVE_INTERVAL_MS)
+        save(event.account).catch(() => undefined);
     }
     options.onEvent?.(event);
   };
@@ -143,6 +148,8 @@ export async function executeRun(
   // Accounts never started because the run was paused or stopped keep "pending" in the
   // store; the returned records say what happened to them.
   return [...live.values()].map((record) =>
-    record.status === 'pending' && options.signal.aborted ? { ...record, status: options.signal.reason === 'stop' ? 'stopped' : 'paused' } : record,
+    record.status === 'pending' && options.signal.aborted
+      ? { ...record, status: options.signal.reason === 'stop' ? 'stopped' : 'paused' }
+      : record,
   );
 }

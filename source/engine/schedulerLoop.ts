@@ -1,5 +1,5 @@
 // The scheduler of a process that holds the data dir (`imap-migrate run`, the dashboard):
-// a manager tick whenever a sync may be due, at most `pollMs` apart (SPEC S1).
+// a manager tick whenever a sync may be due, at most `pollMs` apart (docs/spec.md S1).
 import type { SyncManager } from './syncManager.ts';
 
 export class SchedulerLoop {

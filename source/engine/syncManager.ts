@@ -1,4 +1,4 @@
-// The engine facade the CLI, the headless scheduler and the dashboard drive (SPEC D2–D5,
+// The engine facade the CLI, the headless scheduler and the dashboard drive (docs/spec.md D2–D5,
 // L2, S1, N1): syncs and their runs in this process, the controls valid in each status,
 // history entries, live thread changes, scheduling and loops, recovery after a crash.
 import { EventEmitter } from 'node:events';
@@ -25,7 +25,11 @@ import { WorkerPool } from './workerPool.ts';
 export interface SyncRepositoryPort {
   get(id: string): Promise<SyncRecord>;
   list(): Promise<SyncRecord[]>;
-  create(settings: SyncSettings, status: SyncStatus, extra?: { nextRunAt?: string; recreatedFrom?: string }): Promise<SyncRecord>;
+  create(
+    settings: SyncSettings,
+    status: SyncStatus,
+    extra?: { nextRunAt?: string; recreatedFrom?: string },
+  ): Promise<SyncRecord>;
   update(id: string, patch: Partial<SyncSettings>): Promise<void>;
   setStatus(id: string, status: SyncStatus, nextRunAt?: string): Promise<void>;
   startRun(syncId: string): Promise<RunRecord>;
@@ -49,7 +53,7 @@ export interface SyncNotification {
   user?: string;
 }
 
-/** Sends the notifications of SPEC N1; undefined when the sync has nobody to notify. */
+/** Sends the notifications of docs/spec.md N1; undefined when the sync has nobody to notify. */
 export interface NotifyPort {
   notify(notification: SyncNotification): Promise<{ ok: boolean; detail: string } | undefined>;
 }
@@ -88,8 +92,7 @@ export interface LiveRun {
 }
 
 export type ManagerEvent =
-  | { type: 'account'; syncId: string; event: AccountEvent }
-  | { type: 'status'; syncId: string; status: SyncStatus };
+  { type: 'account'; syncId: string; event: AccountEvent } | { type: 'status'; syncId: string; status: SyncStatus };
 
 /** Why a run was aborted: the signal's reason. "shutdown" is the process ending (system pause). */
 type AbortReason = 'pause' | 'stop' | 'shutdown';
@@ -137,12 +140,18 @@ export class SyncManager extends EventEmitter {
     const sync = await this.deps.syncs.create(settings, manual ? 'Manual' : 'Scheduled', { nextRunAt, recreatedFrom });
     const notes = [recreatedFrom ? `from sync ${recreatedFrom}` : ''];
     // An unverified certificate is a security choice a later reader of the history must see.
-    if (settings.source.allowInvalidCert) notes.push(`the source certificate of ${settings.source.host} is not verified (allowed explicitly)`);
-    await this.history(sync.id, recreatedFrom ? 'Sync - Recreated' : 'Sync - Created', notes.filter(Boolean).join('; '), user);
+    if (settings.source.allowInvalidCert)
+      notes.push(`the source certificate of ${settings.source.host} is not verified (allowed explicitly)`);
+    await this.history(
+      sync.id,
+      recreatedFrom ? 'Sync - Recreated' : 'Sync - Created',
+      notes.filter(Boolean).join('; '),
+      user,
+    );
     return sync;
   }
 
-  /** A sync that was Running when its process died becomes Interrupted (SPEC S1). */
+  /** A sync that was Running when its process died becomes Interrupted (docs/spec.md S1). */
   async recoverInterrupted(): Promise<string[]> {
     const recovered: string[] = [];
     for (const sync of await this.deps.syncs.list()) {
@@ -150,28 +159,36 @@ export class SyncManager extends EventEmitter {
       const [lastRun] = await this.deps.syncs.runsOf(sync.id);
       if (lastRun) await this.deps.syncs.markRunInterrupted(lastRun.id);
       await this.setStatus(sync.id, 'Interrupted');
-      await this.history(sync.id, 'Sync - Interrupted', 'the process running it ended; restart it to continue where it left off');
+      await this.history(
+        sync.id,
+        'Sync - Interrupted',
+        'the process running it ended; restart it to continue where it left off',
+      );
       recovered.push(sync.id);
     }
     return recovered;
   }
 
-  /** Start (SPEC D2): a manual sync, or a scheduled one before its time. */
+  /** Start (docs/spec.md D2): a manual sync, or a scheduled one before its time. */
   async start(id: string, user: string): Promise<RunRecord> {
     const sync = await this.deps.syncs.get(id);
     if (this.active.has(sync.id)) throw new ControlError(`sync ${sync.id} is already running`);
     if (sync.status !== 'Manual' && sync.status !== 'Scheduled') {
-      throw new ControlError(`sync ${sync.id} is ${sync.status}: Start applies to a Manual or Scheduled sync; use restart`);
+      throw new ControlError(
+        `sync ${sync.id} is ${sync.status}: Start applies to a Manual or Scheduled sync; use restart`,
+      );
     }
     return this.launch(sync, 'Sync - User Start', user);
   }
 
-  /** Restart (SPEC D2): a new run that continues where the last left off. */
+  /** Restart (docs/spec.md D2): a new run that continues where the last left off. */
   async restart(id: string, user: string): Promise<RunRecord> {
     const sync = await this.deps.syncs.get(id);
     if (this.active.has(sync.id)) throw new ControlError(`sync ${sync.id} is running; pause or stop it first`);
     if (!RESTARTABLE.includes(sync.status)) {
-      throw new ControlError(`sync ${sync.id} is ${sync.status}: Restart applies to a paused, stopped, interrupted or completed sync`);
+      throw new ControlError(
+        `sync ${sync.id} is ${sync.status}: Restart applies to a paused, stopped, interrupted or completed sync`,
+      );
     }
     return this.launch(sync, 'Sync - User Restart', user);
   }
@@ -191,17 +208,26 @@ export class SyncManager extends EventEmitter {
     const sync = await this.deps.syncs.get(id);
     const fresh = sync.status === 'Manual' || sync.status === 'Scheduled';
     if (control === 'start' && !fresh) {
-      throw new ControlError(`sync ${sync.id} is ${sync.status}: Start applies to a Manual or Scheduled sync; use restart`);
+      throw new ControlError(
+        `sync ${sync.id} is ${sync.status}: Start applies to a Manual or Scheduled sync; use restart`,
+      );
     }
     if (control === 'restart' && !RESTARTABLE.includes(sync.status)) {
-      throw new ControlError(`sync ${sync.id} is ${sync.status}: Restart applies to a paused, stopped, interrupted or completed sync`);
+      throw new ControlError(
+        `sync ${sync.id} is ${sync.status}: Restart applies to a paused, stopped, interrupted or completed sync`,
+      );
     }
     await this.setStatus(sync.id, 'Scheduled', new Date().toISOString());
-    await this.history(sync.id, fresh ? 'Sync - User Start' : 'Sync - User Restart', 'queued: starts when `imap-migrate run` or the dashboard runs', user);
+    await this.history(
+      sync.id,
+      fresh ? 'Sync - User Start' : 'Sync - User Restart',
+      'queued: starts when `imap-migrate run` or the dashboard runs',
+      user,
+    );
     return sync;
   }
 
-  /** Pause (SPEC D2): accounts stop at the next safe point. Resolves once they have. */
+  /** Pause (docs/spec.md D2): accounts stop at the next safe point. Resolves once they have. */
   async pause(id: string, user: string): Promise<SyncStatus> {
     const sync = await this.deps.syncs.get(id);
     const active = this.active.get(sync.id);
@@ -218,7 +244,7 @@ export class SyncManager extends EventEmitter {
     throw new ControlError(`sync ${sync.id} is ${sync.status}: Pause applies to a running or scheduled sync`);
   }
 
-  /** Stop (SPEC D2). Resolves once every account has stopped. */
+  /** Stop (docs/spec.md D2). Resolves once every account has stopped. */
   async stop(id: string, user: string): Promise<SyncStatus> {
     const sync = await this.deps.syncs.get(id);
     const active = this.active.get(sync.id);
@@ -232,10 +258,12 @@ export class SyncManager extends EventEmitter {
       await this.history(sync.id, 'Sync - User Stop', '', user);
       return 'Stopped';
     }
-    throw new ControlError(`sync ${sync.id} is ${sync.status}: Stop applies to a running, scheduled, manual, paused or interrupted sync`);
+    throw new ControlError(
+      `sync ${sync.id} is ${sync.status}: Stop applies to a running, scheduled, manual, paused or interrupted sync`,
+    );
   }
 
-  /** Threads (SPEC D3): takes effect at once, without stopping accounts in progress. */
+  /** Threads (docs/spec.md D3): takes effect at once, without stopping accounts in progress. */
   async setThreads(id: string, threads: number, user: string): Promise<void> {
     const sync = await this.deps.syncs.get(id);
     if (threads === sync.threads) return;
@@ -250,7 +278,7 @@ export class SyncManager extends EventEmitter {
   }
 
   /**
-   * Starts every Scheduled sync that is due (SPEC S1). Returns the ids started and when the
+   * Starts every Scheduled sync that is due (docs/spec.md S1). Returns the ids started and when the
    * next one is due, from one listing of the syncs.
    */
   async tick(now = new Date()): Promise<{ started: string[]; nextDue?: Date }> {
@@ -269,7 +297,11 @@ export class SyncManager extends EventEmitter {
       } catch (error) {
         // Not retried every tick: the sync waits for a person to fix the cause and restart it.
         await this.setStatus(sync.id, 'Stopped');
-        await this.history(sync.id, 'Sync - System Start', `could not start: ${error instanceof Error ? error.message : String(error)}`);
+        await this.history(
+          sync.id,
+          'Sync - System Start',
+          `could not start: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     return { started, nextDue: nextDue === undefined ? undefined : new Date(nextDue) };
@@ -291,7 +323,7 @@ export class SyncManager extends EventEmitter {
     await this.idle();
   }
 
-  /** Tries each selected account's source and destination logins (SPEC W6). */
+  /** Tries each selected account's source and destination logins (docs/spec.md W6). */
   async testAuth(id: string, concurrency = 4): Promise<AuthCheck[]> {
     return this.testAuthOf(await this.deps.syncs.get(id), concurrency);
   }
@@ -337,9 +369,17 @@ export class SyncManager extends EventEmitter {
     try {
       const outcome = await this.deps.notifier.notify(notification);
       if (!outcome) return;
-      await this.history(notification.sync.id, outcome.ok ? 'Notification Sent' : 'Notification Failed', outcome.detail);
+      await this.history(
+        notification.sync.id,
+        outcome.ok ? 'Notification Sent' : 'Notification Failed',
+        outcome.detail,
+      );
     } catch (error) {
-      await this.history(notification.sync.id, 'Notification Failed', `${notification.kind}: ${error instanceof Error ? error.message : String(error)}`);
+      await this.history(
+        notification.sync.id,
+        'Notification Failed',
+        `${notification.kind}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
@@ -360,7 +400,11 @@ export class SyncManager extends EventEmitter {
         run,
         destination,
         directory,
-        { state: this.deps.state, saveAccountRun: (record) => this.deps.syncs.saveAccountRun(record), openSession: this.deps.openSession },
+        {
+          state: this.deps.state,
+          saveAccountRun: (record) => this.deps.syncs.saveAccountRun(record),
+          openSession: this.deps.openSession,
+        },
         {
           pool,
           locks: this.locks,
@@ -381,13 +425,21 @@ export class SyncManager extends EventEmitter {
         // The run itself broke (e.g. the store failed): say so and leave it restartable.
         await this.deps.syncs.finishRun(run.id, 'Interrupted', false).catch(() => undefined);
         await this.setStatus(sync.id, 'Interrupted').catch(() => undefined);
-        await this.history(sync.id, 'Sync - Interrupted', error instanceof Error ? error.message : String(error)).catch(() => undefined);
+        await this.history(sync.id, 'Sync - Interrupted', error instanceof Error ? error.message : String(error)).catch(
+          () => undefined,
+        );
       })
       .finally(() => this.active.delete(sync.id));
     return run;
   }
 
-  private async finish(sync: SyncRecord, run: RunRecord, accounts: AccountRunRecord[], signal: AbortSignal, user: string): Promise<RunOutcome> {
+  private async finish(
+    sync: SyncRecord,
+    run: RunRecord,
+    accounts: AccountRunRecord[],
+    signal: AbortSignal,
+    user: string,
+  ): Promise<RunOutcome> {
     const reason = signal.aborted ? (signal.reason as AbortReason) : undefined;
     if (reason === 'pause' || reason === 'stop') {
       const status: SyncStatus = reason === 'pause' ? 'Paused' : 'Stopped';
@@ -399,14 +451,24 @@ export class SyncManager extends EventEmitter {
     if (reason === 'shutdown') {
       await this.deps.syncs.finishRun(run.id, 'Paused', false);
       await this.setStatus(sync.id, 'Scheduled', new Date().toISOString());
-      await this.history(sync.id, 'Sync - System Pause', 'the process is ending; the sync continues when imap-migrate runs again');
+      await this.history(
+        sync.id,
+        'Sync - System Pause',
+        'the process is ending; the sync continues when imap-migrate runs again',
+      );
       return { run: { ...run, status: 'Paused' }, status: 'Scheduled', accounts };
     }
-    const status = finishedStatus(accounts.map((a) => ({ status: a.status === 'interrupted' ? 'failed' : a.status, counters: a.counters })));
+    const status = finishedStatus(
+      accounts.map((a) => ({ status: a.status === 'interrupted' ? 'failed' : a.status, counters: a.counters })),
+    );
     const completedAt = new Date().toISOString();
     await this.deps.syncs.finishRun(run.id, status, true);
     const failed = accounts.filter((a) => a.status !== 'complete' || a.counters.errors > 0).length;
-    await this.history(sync.id, status === 'Complete' ? 'Sync - Complete' : 'Sync - Complete with errors', `${accounts.length - failed} of ${accounts.length} accounts without error`);
+    await this.history(
+      sync.id,
+      status === 'Complete' ? 'Sync - Complete' : 'Sync - Complete with errors',
+      `${accounts.length - failed} of ${accounts.length} accounts without error`,
+    );
     const finishedRun = { ...run, status, completedAt };
     this.notify({ kind: 'run-end', sync, run: finishedRun, accounts });
     const current = await this.deps.syncs.get(sync.id);
@@ -418,7 +480,11 @@ export class SyncManager extends EventEmitter {
 }
 
 /** When the next pass of a looping sync is due, or undefined when the loop is over. */
-export function nextLoopPass(sync: Pick<SyncRecord, 'loopUntil' | 'loopIntervalMs'>, run: Pick<RunRecord, 'startedAt'>, now: Date): string | undefined {
+export function nextLoopPass(
+  sync: Pick<SyncRecord, 'loopUntil' | 'loopIntervalMs'>,
+  run: Pick<RunRecord, 'startedAt'>,
+  now: Date,
+): string | undefined {
   if (!sync.loopUntil) return undefined;
   const next = Math.max(now.getTime(), Date.parse(run.startedAt) + sync.loopIntervalMs);
   return next < Date.parse(sync.loopUntil) ? new Date(next).toISOString() : undefined;

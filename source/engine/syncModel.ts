@@ -1,5 +1,5 @@
-// What a sync is (the wizard's result, SPEC W1–W7) and how it becomes one job per account.
-import type { LoginCredentials, ServerEndpoint } from '../imap/connection.ts';
+// What a sync is (the wizard's result, docs/spec.md W1–W7) and how it becomes one job per account.
+import type { LoginCredentials, ServerEndpoint } from '../imap/endpoint.ts';
 import {
   DEFAULT_ACCOUNT_OPTIONS,
   DEFAULT_CONNECTIONS,
@@ -18,16 +18,9 @@ export type AccountGroup = 'all' | 'admin' | 'specific';
 export const ACCOUNT_GROUPS: readonly AccountGroup[] = ['all', 'admin', 'specific'];
 
 export type SyncStatus =
-  | 'Scheduled'
-  | 'Manual'
-  | 'Running'
-  | 'Paused'
-  | 'Stopped'
-  | 'Complete'
-  | 'Complete with errors'
-  | 'Interrupted';
+  'Scheduled' | 'Manual' | 'Running' | 'Paused' | 'Stopped' | 'Complete' | 'Complete with errors' | 'Interrupted';
 
-/** One selected account: its destination email and its login on the source (SPEC W6). */
+/** One selected account: its destination email and its login on the source (docs/spec.md W6). */
 export interface SelectedAccount {
   email: string;
   remoteUser: string;
@@ -37,7 +30,7 @@ export interface SelectedAccount {
 
 export interface SyncSettings {
   source: ServerEndpoint;
-  /** An admin (master) login on the source, to log in as every remote user (SPEC section 9). */
+  /** An admin (master) login on the source, to log in as every remote user (docs/spec.md section 9). */
   sourceAdmin?: { user: string; password: string };
   mode: SyncMode;
   dryRun: boolean;
@@ -83,9 +76,9 @@ export interface SyncRecord extends SyncSettings {
   id: string;
   createdAt: string;
   status: SyncStatus;
-  /** When a Scheduled sync is due: its start time, or the next pass of a loop (SPEC W7, S1). */
+  /** When a Scheduled sync is due: its start time, or the next pass of a loop (docs/spec.md W7, S1). */
   nextRunAt?: string;
-  /** The sync this one was recreated from (SPEC L2). */
+  /** The sync this one was recreated from (docs/spec.md L2). */
   recreatedFrom?: string;
 }
 
@@ -113,7 +106,7 @@ export interface AccountRunRecord {
   completedAt?: string;
 }
 
-/** How the destination is reached (from Settings, SPEC C1). */
+/** How the destination is reached (from Settings, docs/spec.md C1). */
 export interface DestinationAccess {
   endpoint: ServerEndpoint;
   admin?: { user: string; password: string };
@@ -128,16 +121,26 @@ export interface DirectoryAccount {
 
 export class JobSetupError extends Error {}
 
-function destinationCredentials(access: DestinationAccess, account: DirectoryAccount | undefined, email: string): LoginCredentials {
+function destinationCredentials(
+  access: DestinationAccess,
+  account: DirectoryAccount | undefined,
+  email: string,
+): LoginCredentials {
   if (access.admin) return { user: access.admin.user, password: access.admin.password, authzid: email };
   if (!account) throw new JobSetupError(`${email} is not in the account directory; add it with \`accounts add\``);
   if (!account.password) {
-    throw new JobSetupError(`${email} has no destination password; set one with \`accounts edit ${email} --password-file F\` or configure an admin login`);
+    throw new JobSetupError(
+      `${email} has no destination password; set one with \`accounts edit ${email} --password-file F\` or configure an admin login`,
+    );
   }
   return { user: email, password: account.password };
 }
 
-function sourceCredentials(settings: SyncSettings, selected: SelectedAccount, account: DirectoryAccount | undefined): LoginCredentials {
+function sourceCredentials(
+  settings: SyncSettings,
+  selected: SelectedAccount,
+  account: DirectoryAccount | undefined,
+): LoginCredentials {
   if (settings.sourceAdmin) {
     return { user: settings.sourceAdmin.user, password: settings.sourceAdmin.password, authzid: selected.remoteUser };
   }
@@ -175,7 +178,10 @@ export function buildJobs(
       jobs.push({
         account: selected.email,
         source,
-        destination: { endpoint: destination.endpoint, credentials: destinationCredentials(destination, account, selected.email) },
+        destination: {
+          endpoint: destination.endpoint,
+          credentials: destinationCredentials(destination, account, selected.email),
+        },
         pairKey: pairKeyOf(source, selected.email),
         options: accountOptions(settings),
       });
@@ -187,7 +193,7 @@ export function buildJobs(
   return { jobs, refused };
 }
 
-/** History entry types (SPEC D5), the seed's names first. */
+/** History entry types (docs/spec.md D5), the seed's names first. */
 export const HISTORY_TYPES = [
   'Sync - User Start',
   'Sync - System Start',
@@ -217,8 +223,14 @@ export interface HistoryEntry {
   user: string;
 }
 
-/** Statuses in which a sync can be (re)started by Restart (SPEC D2). */
-export const RESTARTABLE: readonly SyncStatus[] = ['Paused', 'Stopped', 'Interrupted', 'Complete', 'Complete with errors'];
+/** Statuses in which a sync can be (re)started by Restart (docs/spec.md D2). */
+export const RESTARTABLE: readonly SyncStatus[] = [
+  'Paused',
+  'Stopped',
+  'Interrupted',
+  'Complete',
+  'Complete with errors',
+];
 
 /** The status a finished run leaves its sync in. */
 export function finishedStatus(results: { status: AccountStatus; counters: Counters }[]): SyncStatus {

@@ -1,5 +1,5 @@
-// The vocabulary of the engine: modes, counters, log lines and events (SPEC W2, E5, A2, A3).
-import type { LoginCredentials, ServerEndpoint } from '../imap/connection.ts';
+// The vocabulary of the engine: modes, counters, log lines and events (docs/spec.md W2, E5, A2, A3).
+import type { LoginCredentials, ServerEndpoint } from '../imap/endpoint.ts';
 
 export type SyncMode = 'all' | 'flags-new' | 'new';
 
@@ -12,7 +12,7 @@ export const MODE_LABELS: Record<SyncMode, string> = {
   new: 'SyncNew',
 };
 
-/** Per account and run, exactly the seed's columns (SPEC E5). */
+/** Per account and run, exactly the seed's columns (docs/spec.md E5). */
 export interface Counters {
   /** Messages in the synced source folders. */
   messages: number;
@@ -43,7 +43,7 @@ export function zeroCounters(): Counters {
   };
 }
 
-/** Stable codes of the error log (SPEC A2). */
+/** Stable codes of the error log (docs/spec.md A2). */
 export type ErrorCode =
   | 'AUTH_FAILED'
   | 'CONNECT_FAILED'
@@ -86,7 +86,7 @@ export interface AccountSyncOptions {
   deleteGuardPercent: number;
   /** Lift the deletion guard. */
   allowMassDelete: boolean;
-  /** Map special-use folders onto the destination's (SPEC E2). */
+  /** Map special-use folders onto the destination's (docs/spec.md E2). */
   mapSpecialUse: boolean;
   /** Most messages fetched in one FETCH of bodies. */
   batchMessages: number;
@@ -105,7 +105,7 @@ export interface AccountSyncOptions {
   connections: number;
 }
 
-/** The default connection budget per user and server (SPEC section 9: server limits). */
+/** The default connection budget per user and server (docs/spec.md section 9: server limits). */
 export const DEFAULT_CONNECTIONS = 4;
 export const MAX_CONNECTIONS = 50;
 
@@ -127,7 +127,7 @@ export interface AccountSyncJob {
   destination: SideAccess;
   /**
    * The pair (source server and user, destination account) the copy state belongs to, so a
-   * new or recreated sync over the same pair continues from it (SPEC E4).
+   * new or recreated sync over the same pair continues from it (docs/spec.md E4).
    */
   pairKey: string;
   options: AccountSyncOptions;

@@ -1,4 +1,4 @@
-// Runs tasks at most `limit` at a time; the limit can change while tasks run (SPEC D3):
+// Runs tasks at most `limit` at a time; the limit can change while tasks run (docs/spec.md D3):
 // a higher limit starts waiting tasks at once, a lower one lets running tasks finish and
 // starts no new one until the count is under it.
 export class WorkerPool {

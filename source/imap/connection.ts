@@ -1,37 +1,10 @@
 // Opening IMAP connections with imapflow, and turning its failures into the stable
-// error codes of SPEC A2 with a one-line reason a sysadmin can act on.
+// error codes of docs/spec.md A2 with a one-line reason a sysadmin can act on.
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
-
-export type TlsMode = 'none' | 'starttls' | 'tls';
-
-export const TLS_MODES: readonly TlsMode[] = ['none', 'starttls', 'tls'];
-
-/** Where a server listens and how to talk to it (SPEC C1, W1). */
-export interface ServerEndpoint {
-  host: string;
-  port: number;
-  tls: TlsMode;
-  /** Accept a certificate that does not verify (self-signed, wrong name). Off unless chosen. */
-  allowInvalidCert: boolean;
-}
-
-/**
- * Who logs in. With `authzid` set, `user`/`password` are an admin (master) login that
- * authorizes as `authzid` through SASL PLAIN, as Dovecot master users and Cyrus admins accept.
- */
-export interface LoginCredentials {
-  user: string;
-  password: string;
-  authzid?: string;
-}
+import { describeEndpoint, type LoginCredentials, type ServerEndpoint } from './endpoint.ts';
 
 export type ImapErrorCode =
-  | 'AUTH_FAILED'
-  | 'CONNECT_FAILED'
-  | 'TLS_FAILED'
-  | 'CONNECTION_LOST'
-  | 'OVERQUOTA'
-  | 'PROTOCOL_ERROR';
+  'AUTH_FAILED' | 'CONNECT_FAILED' | 'TLS_FAILED' | 'CONNECTION_LOST' | 'OVERQUOTA' | 'PROTOCOL_ERROR';
 
 /** An IMAP failure with a stable code; `message` is one line and never holds a secret. */
 export class ImapError extends Error {
@@ -44,14 +17,6 @@ export class ImapError extends Error {
     super(message);
     this.name = 'ImapError';
   }
-}
-
-export function defaultPort(tls: TlsMode): number {
-  return tls === 'tls' ? 993 : 143;
-}
-
-export function describeEndpoint(endpoint: ServerEndpoint): string {
-  return `${endpoint.host}:${endpoint.port} (${endpoint.tls === 'none' ? 'no TLS' : endpoint.tls === 'tls' ? 'TLS' : 'STARTTLS'})`;
 }
 
 export interface OpenOptions {
@@ -168,11 +133,7 @@ function scrub(text: string, credentials?: LoginCredentials): string {
 }
 
 /** Maps anything imapflow or the socket threw to an ImapError with a stable code. */
-export function classifyImapError(
-  error: unknown,
-  endpoint: ServerEndpoint,
-  credentials?: LoginCredentials,
-): ImapError {
+export function classifyImapError(error: unknown, endpoint: ServerEndpoint, credentials?: LoginCredentials): ImapError {
   if (error instanceof ImapError) return error;
   const e = (error ?? {}) as {
     code?: string;
@@ -185,8 +146,16 @@ export function classifyImapError(
   const where = describeEndpoint(endpoint);
   const code = e.code ?? '';
   const detail = scrub(oneLine(e.responseText || e.message || String(error)), credentials);
-  const who = credentials ? (credentials.authzid ? `${credentials.authzid} (as ${credentials.user})` : credentials.user) : '';
-  if (e.authenticationFailed || e.serverResponseCode === 'AUTHENTICATIONFAILED' || e.serverResponseCode === 'AUTHORIZATIONFAILED') {
+  const who = credentials
+    ? credentials.authzid
+      ? `${credentials.authzid} (as ${credentials.user})`
+      : credentials.user
+    : '';
+  if (
+    e.authenticationFailed ||
+    e.serverResponseCode === 'AUTHENTICATIONFAILED' ||
+    e.serverResponseCode === 'AUTHORIZATIONFAILED'
+  ) {
     return new ImapError(
       'AUTH_FAILED',
       `login as ${who} refused by ${where}: ${detail || 'authentication failed'}; check the username and password`,
@@ -194,16 +163,27 @@ export function classifyImapError(
     );
   }
   if (/STARTTLS/i.test(detail) && /support|offer|not/i.test(detail)) {
-    return new ImapError('TLS_FAILED', `${where} does not offer STARTTLS; choose TLS mode "tls" (implicit TLS, usually port 993) or "none"`, false);
+    return new ImapError(
+      'TLS_FAILED',
+      `${where} does not offer STARTTLS; choose TLS mode "tls" (implicit TLS, usually port 993) or "none"`,
+      false,
+    );
   }
-  if (TLS_ERROR_CODES.has(code) || /certificate|ssl|tls|handshake|wrong version number/i.test(code + ' ' + (e.message ?? ''))) {
+  if (
+    TLS_ERROR_CODES.has(code) ||
+    /certificate|ssl|tls|handshake|wrong version number/i.test(code + ' ' + (e.message ?? ''))
+  ) {
     const hint = /cert|self.signed|verify|altname/i.test(code + detail)
       ? 'the certificate does not verify; fix it, or allow an invalid certificate for this server explicitly'
       : 'check the port and TLS mode';
     return new ImapError('TLS_FAILED', `TLS with ${where} failed: ${detail}; ${hint}`, false);
   }
   if (CONNECT_ERROR_CODES.has(code)) {
-    return new ImapError('CONNECT_FAILED', `cannot connect to ${where}: ${detail}; check the host, port and TLS mode`, true);
+    return new ImapError(
+      'CONNECT_FAILED',
+      `cannot connect to ${where}: ${detail}; check the host, port and TLS mode`,
+      true,
+    );
   }
   if (LOST_ERROR_CODES.has(code) || /connection (closed|reset|lost)|socket/i.test(detail)) {
     return new ImapError('CONNECTION_LOST', `connection to ${where} lost: ${detail}`, true);
@@ -214,9 +194,7 @@ export function classifyImapError(
   return new ImapError('PROTOCOL_ERROR', `${where}: ${detail}`, false);
 }
 
-export type LoginTestResult =
-  | { ok: true; capabilities: string[] }
-  | { ok: false; code: ImapErrorCode; reason: string };
+export type LoginTestResult = { ok: true; capabilities: string[] } | { ok: false; code: ImapErrorCode; reason: string };
 
 /** Connects, logs in and logs out: OK with the server's capabilities, or the reason. */
 export async function testLogin(

@@ -1,4 +1,4 @@
-// Translating a folder path from the source server's naming to the destination's (SPEC E1, E2):
+// Translating a folder path from the source server's naming to the destination's (docs/spec.md E1, E2):
 // hierarchy separators, personal-namespace prefixes ("INBOX." on Courier/Cyrus), INBOX in any
 // case, a name holding the other side's separator, and special-use folders whose names differ.
 // Paths here are already decoded from modified UTF-7 by imapflow.
@@ -26,7 +26,11 @@ function isInbox(name: string): boolean {
 /** Splits a server path into name parts, without its namespace prefix; INBOX normalized. */
 export function pathParts(path: string, naming: Naming): string[] {
   let rest = path;
-  if (naming.prefix && path.toUpperCase().startsWith(naming.prefix.toUpperCase()) && path.length > naming.prefix.length) {
+  if (
+    naming.prefix &&
+    path.toUpperCase().startsWith(naming.prefix.toUpperCase()) &&
+    path.length > naming.prefix.length
+  ) {
     rest = path.slice(naming.prefix.length);
   }
   const parts = naming.delimiter ? rest.split(naming.delimiter) : [rest];

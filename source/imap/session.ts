@@ -3,15 +3,8 @@
 // is ever issued inside a fetch() loop (batches are collected first), bigints become strings.
 import type { ImapFlow, ListResponse, MailboxObject } from 'imapflow';
 import { createHash } from 'node:crypto';
-import {
-  classifyImapError,
-  describeEndpoint,
-  ImapError,
-  openImap,
-  type LoginCredentials,
-  type OpenOptions,
-  type ServerEndpoint,
-} from './connection.ts';
+import { classifyImapError, ImapError, openImap, type OpenOptions } from './connection.ts';
+import { describeEndpoint, type LoginCredentials, type ServerEndpoint } from './endpoint.ts';
 import type { Naming } from './folderNames.ts';
 import { encodeModifiedUtf7 } from './mutf7.ts';
 
@@ -120,7 +113,12 @@ function normalizeFlags(flags: Set<string> | undefined): string[] {
   return [...flags].filter((flag) => flag.toLowerCase() !== '\\recent').sort();
 }
 
-function summaryOf(row: { uid: number; flags?: Set<string>; size?: number; internalDate?: Date | string }): MessageSummary {
+function summaryOf(row: {
+  uid: number;
+  flags?: Set<string>;
+  size?: number;
+  internalDate?: Date | string;
+}): MessageSummary {
   return {
     uid: row.uid,
     flags: normalizeFlags(row.flags),
@@ -167,7 +165,11 @@ export class ImapSession {
     private readonly credentials: LoginCredentials,
   ) {}
 
-  static async open(endpoint: ServerEndpoint, credentials: LoginCredentials, options: OpenOptions = {}): Promise<ImapSession> {
+  static async open(
+    endpoint: ServerEndpoint,
+    credentials: LoginCredentials,
+    options: OpenOptions = {},
+  ): Promise<ImapSession> {
     const client = await openImap(endpoint, credentials, options);
     return new ImapSession(client, endpoint, credentials);
   }
@@ -202,14 +204,17 @@ export class ImapSession {
       // With CONDSTORE the counters of every folder come with the listing (one LIST-STATUS where
       // offered): enough to see that a folder has not changed without selecting it.
       listed = this.condstore
-        ? await this.client.list({ statusQuery: { messages: true, uidNext: true, uidValidity: true, highestModseq: true } })
+        ? await this.client.list({
+            statusQuery: { messages: true, uidNext: true, uidValidity: true, highestModseq: true },
+          })
         : await this.client.list();
     } catch (error) {
       this.fail(error);
     }
     const countsOf = (entry: ListResponse): FolderCounts | undefined => {
       const status = entry.status;
-      if (!status || status.uidValidity === undefined || status.uidNext === undefined || status.messages === undefined) return undefined;
+      if (!status || status.uidValidity === undefined || status.uidNext === undefined || status.messages === undefined)
+        return undefined;
       return {
         uidValidity: status.uidValidity.toString(),
         uidNext: status.uidNext,
@@ -267,7 +272,11 @@ export class ImapSession {
       // logged in (the server said BYE): the connection is gone, and a new one may do.
       this.selected = null;
       this.selection = null;
-      throw new ImapError('CONNECTION_LOST', `connection to ${describeEndpoint(this.endpoint)} lost: the server ended the session`, true);
+      throw new ImapError(
+        'CONNECTION_LOST',
+        `connection to ${describeEndpoint(this.endpoint)} lost: the server ended the session`,
+        true,
+      );
     }
     this.selected = path;
     const permanent = box.permanentFlags ? [...box.permanentFlags] : null;
@@ -291,7 +300,13 @@ export class ImapSession {
    */
   async ensureSelected(path: string, readOnly: boolean): Promise<FolderStatus> {
     const mailbox = this.client.mailbox;
-    if (this.selected === path && this.selection && this.selection.readOnly === readOnly && mailbox && mailbox.path === path) {
+    if (
+      this.selected === path &&
+      this.selection &&
+      this.selection.readOnly === readOnly &&
+      mailbox &&
+      mailbox.path === path
+    ) {
       return this.selection.status;
     }
     return this.select(path, readOnly);
@@ -320,11 +335,21 @@ export class ImapSession {
     if (uids.length === 0) return [];
     try {
       const rows = await this.client.fetchAll(uidSet(uids), { uid: true, headers: ['message-id'] }, { uid: true });
-      const result: MessageIdentityInfo[] = rows.map((row) => ({ uid: row.uid, messageId: parseMessageId(row.headers) }));
+      const result: MessageIdentityInfo[] = rows.map((row) => ({
+        uid: row.uid,
+        messageId: parseMessageId(row.headers),
+      }));
       const withoutId = result.filter((info) => !info.messageId).map((info) => info.uid);
       if (withoutId.length > 0) {
         const full = await this.client.fetchAll(uidSet(withoutId), { uid: true, headers: true }, { uid: true });
-        const hashes = new Map(full.map((row) => [row.uid, createHash('sha256').update(row.headers ?? Buffer.alloc(0)).digest('hex')]));
+        const hashes = new Map(
+          full.map((row) => [
+            row.uid,
+            createHash('sha256')
+              .update(row.headers ?? Buffer.alloc(0))
+              .digest('hex'),
+          ]),
+        );
         for (const info of result) if (!info.messageId) info.headerHash = hashes.get(info.uid);
       }
       return result;
@@ -424,7 +449,11 @@ export class ImapSession {
   async deleteMessages(uids: number[]): Promise<void> {
     if (uids.length === 0) return;
     if (!this.hasCapability('UIDPLUS')) {
-      throw new ImapError('PROTOCOL_ERROR', `${this.endpoint.host} lacks UIDPLUS: cannot delete single messages safely`, false);
+      throw new ImapError(
+        'PROTOCOL_ERROR',
+        `${this.endpoint.host} lacks UIDPLUS: cannot delete single messages safely`,
+        false,
+      );
     }
     try {
       await this.client.messageDelete(uidSet(uids), { uid: true });
@@ -436,7 +465,12 @@ export class ImapSession {
   /** A folder's counters without selecting it (one STATUS). */
   async folderCounts(path: string): Promise<FolderCounts> {
     try {
-      const status = await this.client.status(path, { messages: true, uidNext: true, uidValidity: true, highestModseq: this.condstore });
+      const status = await this.client.status(path, {
+        messages: true,
+        uidNext: true,
+        uidValidity: true,
+        highestModseq: this.condstore,
+      });
       if (!status) throw new ImapError('PROTOCOL_ERROR', `STATUS ${path} gave nothing`, false);
       return {
         uidValidity: String(status.uidValidity ?? ''),
@@ -467,7 +501,7 @@ export class ImapSession {
   async messageCount(path: string): Promise<number> {
     try {
       const status = await this.client.status(path, { messages: true });
-      return status ? status.messages ?? 0 : 0;
+      return status ? (status.messages ?? 0) : 0;
     } catch (error) {
       this.fail(error);
     }

@@ -1,14 +1,20 @@
-// The notification emails of SPEC N1, built from plain data: run start, run end (with the
+// The notification emails of docs/spec.md N1, built from plain data: run start, run end (with the
 // per-account table of D6), account failure and sync stop. Pure: no I/O, no clock.
 //
 // Only named fields of the event are read (never a whole object spread into the text), and
 // as a last line of defence every string found under a password-like key anywhere in the
 // event is masked out of the finished subject and bodies.
 import type { Counters } from '../engine/types.ts';
+import { replaceControlCharacters } from '../shared/text.ts';
 
 export type NotificationKind = 'run-start' | 'run-end' | 'account-failed' | 'sync-stopped';
 
-export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['run-start', 'run-end', 'account-failed', 'sync-stopped'];
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
+  'run-start',
+  'run-end',
+  'account-failed',
+  'sync-stopped',
+];
 
 /** What every notification says about its sync. No credentials belong here. */
 export interface NotifySync {
@@ -18,7 +24,7 @@ export interface NotifySync {
   /** The source IMAP server. */
   sourceHost: string;
   dryRun: boolean;
-  /** Addresses to notify (already validated, SPEC W7). */
+  /** Addresses to notify (already validated, docs/spec.md W7). */
   recipients: string[];
 }
 
@@ -71,7 +77,19 @@ export interface ComposedMail {
   html: string;
 }
 
-export const ACCOUNT_COLUMNS = ['User', 'Status', 'Msgs', 'Msgs DL', 'Deleted', 'Duplicates -', 'Folders +', 'Folders -', 'Flags', 'Errors', 'Complete Time'] as const;
+export const ACCOUNT_COLUMNS = [
+  'User',
+  'Status',
+  'Msgs',
+  'Msgs DL',
+  'Deleted',
+  'Duplicates -',
+  'Folders +',
+  'Folders -',
+  'Flags',
+  'Errors',
+  'Complete Time',
+] as const;
 
 /** Error lines shown per account, and accounts listed with their errors, in one mail. */
 export const MAX_ERRORS_PER_ACCOUNT = 10;
@@ -272,7 +290,16 @@ function runEndSummary(status: string, tally: Tally): string {
 const NUMERIC: readonly boolean[] = ACCOUNT_COLUMNS.map((name) => !['User', 'Status', 'Complete Time'].includes(name));
 
 function counterCells(c: Counters, errors: number): number[] {
-  return [c.messages, c.downloaded, c.messagesDeleted, c.duplicatesDeleted, c.foldersCreated, c.foldersDeleted, c.flagsChanged, errors];
+  return [
+    c.messages,
+    c.downloaded,
+    c.messagesDeleted,
+    c.duplicatesDeleted,
+    c.foldersCreated,
+    c.foldersDeleted,
+    c.flagsChanged,
+    errors,
+  ];
 }
 
 /**
@@ -323,7 +350,10 @@ function errorSection(accounts: NotifyAccountRow[]): string[] {
     }
   }
   if (withErrors.length > MAX_ACCOUNTS_WITH_ERRORS) {
-    lines.push('', `... and ${withErrors.length - MAX_ACCOUNTS_WITH_ERRORS} more accounts with errors (imap-migrate sync show)`);
+    lines.push(
+      '',
+      `... and ${withErrors.length - MAX_ACCOUNTS_WITH_ERRORS} more accounts with errors (imap-migrate sync show)`,
+    );
   }
   return lines;
 }
@@ -345,8 +375,7 @@ function plural(count: number, noun: string): string {
 
 /** Control characters (CR/LF above all: header injection) become spaces. */
 function oneLine(value: unknown): string {
-  // eslint-disable-next-line no-control-regex
-  return String(value ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return replaceControlCharacters(String(value ?? ''), ' ').trim();
 }
 
 function validDate(iso: string | undefined): Date | undefined {
@@ -400,7 +429,10 @@ function htmlOf(text: string): string {
 }
 
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 }
 
 // ---- passwords: never in a mail ----

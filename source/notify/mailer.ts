@@ -1,9 +1,10 @@
-// Sends one mail through the SMTP settings (SPEC C3) with nodemailer. Never throws for an
+// Sends one mail through the SMTP settings (docs/spec.md C3) with nodemailer. Never throws for an
 // SMTP problem: the result says what went wrong in one line that names host:port and never
 // a password. Every wait is bounded, and so is the whole send.
 import os from 'node:os';
 import type nodemailer from 'nodemailer';
 import type { SmtpSettings } from '../store/settings.ts';
+import { replaceControlCharacters } from '../shared/text.ts';
 
 export interface MailContent {
   subject: string;
@@ -59,7 +60,10 @@ export function transportOptions(smtp: SmtpSettings, options: SendOptions = {}) 
     ignoreTLS: smtp.tls === 'none',
     opportunisticTLS: false,
     // Certificates are verified unless the settings say otherwise; servername for SNI.
-    tls: { ...(smtp.allowInvalidCert ? { rejectUnauthorized: false } : {}), servername: isIp(smtp.host) ? undefined : smtp.host },
+    tls: {
+      ...(smtp.allowInvalidCert ? { rejectUnauthorized: false } : {}),
+      servername: isIp(smtp.host) ? undefined : smtp.host,
+    },
     ...(smtp.user !== undefined ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
     name: options.hostname ?? os.hostname(),
     connectionTimeout: timeoutMs,
@@ -72,10 +76,19 @@ export function transportOptions(smtp: SmtpSettings, options: SendOptions = {}) 
   } as const;
 }
 
-export async function sendMail(smtp: SmtpSettings, to: string[], content: MailContent, options: SendOptions = {}): Promise<SendResult> {
+export async function sendMail(
+  smtp: SmtpSettings,
+  to: string[],
+  content: MailContent,
+  options: SendOptions = {},
+): Promise<SendResult> {
   const where = `SMTP ${describeSmtp(smtp)}`;
   const timeoutMs = options.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
-  const fail = (reason: string, serverFailure = true): SendResult => ({ ok: false, reason: scrub(`${where}: ${reason}`, smtp), serverFailure });
+  const fail = (reason: string, serverFailure = true): SendResult => ({
+    ok: false,
+    reason: scrub(`${where}: ${reason}`, smtp),
+    serverFailure,
+  });
   if (to.length === 0) return fail('no recipients', false);
 
   let transporter: ReturnType<typeof nodemailer.createTransport> | undefined;
@@ -105,7 +118,8 @@ export async function sendMail(smtp: SmtpSettings, to: string[], content: MailCo
     const info = await Promise.race([sending, deadline]);
     const accepted = addresses(info.accepted);
     const rejected = addresses(info.rejected);
-    if (accepted.length === 0) return fail(`every recipient was refused: ${rejected.join(', ') || to.join(', ')}`, false);
+    if (accepted.length === 0)
+      return fail(`every recipient was refused: ${rejected.join(', ') || to.join(', ')}`, false);
     return { ok: true, messageId: String(info.messageId ?? ''), accepted, rejected };
   } catch (error) {
     const code = (error as MailError | undefined)?.code;
@@ -122,7 +136,9 @@ export async function sendMail(smtp: SmtpSettings, to: string[], content: MailCo
 
 function addresses(list: unknown): string[] {
   if (!Array.isArray(list)) return [];
-  return list.map((item) => (typeof item === 'string' ? item : String((item as { address?: unknown })?.address ?? item)));
+  return list.map((item) =>
+    typeof item === 'string' ? item : String((item as { address?: unknown })?.address ?? item),
+  );
 }
 
 interface MailError {
@@ -149,19 +165,24 @@ function explain(error: unknown, smtp: SmtpSettings, timeoutMs: number): string 
   if (cause === 'EHOSTUNREACH' || cause === 'ENETUNREACH') return 'host unreachable';
   if (e.code === 'ETIMEDOUT') {
     const what =
-      e.timeoutType === 'CONNECT_TIMEOUT' ? 'connecting'
-      : e.timeoutType === 'GREETING_TIMEOUT' ? 'waiting for the server greeting'
-      : e.timeoutType === 'UPGRADE_TIMEOUT' ? 'during the TLS handshake'
-      : 'waiting for the server';
+      e.timeoutType === 'CONNECT_TIMEOUT'
+        ? 'connecting'
+        : e.timeoutType === 'GREETING_TIMEOUT'
+          ? 'waiting for the server greeting'
+          : e.timeoutType === 'UPGRADE_TIMEOUT'
+            ? 'during the TLS handshake'
+            : 'waiting for the server';
     return `timed out ${what} (${seconds})`;
   }
   if (e.code === 'EAUTH') return `login refused for user ${smtp.user ?? '?'}${server || `: ${message}`}`;
-  if (e.code === 'ENOAUTH') return 'the server asks for a login and none is set; give --user and a password to `imap-migrate smtp set`';
+  if (e.code === 'ENOAUTH')
+    return 'the server asks for a login and none is set; give --user and a password to `imap-migrate smtp set`';
   if (isCertificateProblem(e, message)) {
     return `TLS certificate not accepted (${certificateReason(e, message, smtp.host)}); fix the certificate or use --allow-invalid-cert with \`imap-migrate smtp set\``;
   }
   if (e.code === 'ETLS' || /STARTTLS/i.test(message)) {
-    if (smtp.tls === 'starttls' && /STARTTLS/i.test(message)) return `the server does not offer STARTTLS (${firstLine(message)}); not sending in plaintext`;
+    if (smtp.tls === 'starttls' && /STARTTLS/i.test(message))
+      return `the server does not offer STARTTLS (${firstLine(message)}); not sending in plaintext`;
     return `TLS failed: ${firstLine(message)}`;
   }
   if (e.code === 'EENVELOPE') {
@@ -169,7 +190,8 @@ function explain(error: unknown, smtp: SmtpSettings, timeoutMs: number): string 
     return `recipients or sender refused${who}${server || `: ${message}`}`;
   }
   if (e.code === 'EMESSAGE' || e.command === 'DATA') return `message refused${server || `: ${message}`}`;
-  if (e.code === 'ECONNECTION' || cause === 'ECONNRESET' || cause === 'EPIPE') return `connection closed by the server (${firstLine(message)})`;
+  if (e.code === 'ECONNECTION' || cause === 'ECONNRESET' || cause === 'EPIPE')
+    return `connection closed by the server (${firstLine(message)})`;
   if (e.code === 'EPROTOCOL') return `unexpected answer${server || `: ${message}`}`;
   if (/wrong version number|packet length too long|unknown protocol/i.test(message)) {
     return `TLS failed: ${firstLine(message)} (is the TLS mode right for this port?)`;
@@ -177,7 +199,8 @@ function explain(error: unknown, smtp: SmtpSettings, timeoutMs: number): string 
   return firstLine(message);
 }
 
-const CERT_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH/i;
+const CERT_CODES =
+  /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH/i;
 
 function isCertificateProblem(e: MailError, message: string): boolean {
   return CERT_CODES.test(e.originalCode ?? '') || /self[- ]signed|certificate|altnames/i.test(message);
@@ -200,8 +223,7 @@ function isIp(host: string): boolean {
 
 /** The password, and the forms AUTH would send it in, never reach a reason. */
 function scrub(text: string, smtp: SmtpSettings): string {
-  // eslint-disable-next-line no-control-regex
-  let result = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  let result = replaceControlCharacters(text, ' ').replace(/\s+/g, ' ').trim();
   const password = smtp.password;
   if (password && password.length > 0) {
     const forms = [

@@ -1,4 +1,4 @@
-// The notification port of the sync lifecycle (SPEC N1): the engine hands it an event, it
+// The notification port of the sync lifecycle (docs/spec.md N1): the engine hands it an event, it
 // composes the mail and sends it through the SMTP settings, and says what happened so the
 // caller can write the `Notification Sent` history entry.
 //
@@ -18,7 +18,14 @@ import {
 } from './compose.ts';
 import { DEFAULT_SEND_TIMEOUT_MS, sendMail, type MailContent, type SendOptions, type SendResult } from './mailer.ts';
 
-export type { NotificationEvent, NotificationKind, NotifyAccountRow, NotifyError, NotifyRun, NotifySync } from './compose.ts';
+export type {
+  NotificationEvent,
+  NotificationKind,
+  NotifyAccountRow,
+  NotifyError,
+  NotifyRun,
+  NotifySync,
+} from './compose.ts';
 
 export interface NotificationOutcome {
   kind: NotificationKind;
@@ -57,7 +64,10 @@ export interface SmtpNotifierOptions {
   now?: () => number;
 }
 
-export function createSmtpNotifier(getSmtp: () => SmtpSettings | undefined, options: SmtpNotifierOptions = {}): Notifier {
+export function createSmtpNotifier(
+  getSmtp: () => SmtpSettings | undefined,
+  options: SmtpNotifierOptions = {},
+): Notifier {
   const send = options.send ?? sendMail;
   const now = options.now ?? Date.now;
   const cooldownMs = options.failureCooldownMs ?? DEFAULT_FAILURE_COOLDOWN_MS;
@@ -115,9 +125,9 @@ export function createSmtpNotifier(getSmtp: () => SmtpSettings | undefined, opti
     notify(event) {
       const recipients = recipientsOf(event);
       if (recipients.length === 0) return Promise.resolve(undefined);
-      const result = queue.then(() => deliver(event, recipients)).catch(
-        (error): NotificationOutcome => ({ kind: event.kind, recipients, ok: false, detail: firstLine(error) }),
-      );
+      const result = queue
+        .then(() => deliver(event, recipients))
+        .catch((error): NotificationOutcome => ({ kind: event.kind, recipients, ok: false, detail: firstLine(error) }));
       queue = result;
       return result;
     },
@@ -161,7 +171,9 @@ export function notifySyncOf(sync: Pick<SyncRecord, 'id' | 'mode' | 'source' | '
 }
 
 /** A table row from an account's run record or an engine AccountResult (log lines are left out). */
-export function notifyRowOf(record: Pick<AccountRunRecord, 'account' | 'status' | 'counters' | 'completedAt' | 'errors'>): NotifyAccountRow {
+export function notifyRowOf(
+  record: Pick<AccountRunRecord, 'account' | 'status' | 'counters' | 'completedAt' | 'errors'>,
+): NotifyAccountRow {
   return {
     account: record.account,
     status: record.status,
@@ -180,14 +192,21 @@ const KIND_NAMES: Record<NotificationKind, string> = {
 
 /** A history note for the `Notification Sent` entry, e.g. `Run end: sent to a@x; b@y`. */
 export function outcomeNote(outcome: NotificationOutcome): string {
-  return outcome.ok ? `${KIND_NAMES[outcome.kind]}: sent ${outcome.detail}` : `${KIND_NAMES[outcome.kind]}: not sent to ${outcome.recipients.join('; ')}: ${outcome.detail}`;
+  return outcome.ok
+    ? `${KIND_NAMES[outcome.kind]}: sent ${outcome.detail}`
+    : `${KIND_NAMES[outcome.kind]}: not sent to ${outcome.recipients.join('; ')}: ${outcome.detail}`;
 }
 
 function settingsKey(smtp: SmtpSettings): string {
   const { host, port, tls, allowInvalidCert, user, password, from } = smtp;
-  return crypto.createHash('sha256').update(JSON.stringify([host, port, tls, allowInvalidCert, user, password, from])).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(JSON.stringify([host, port, tls, allowInvalidCert, user, password, from]))
+    .digest('hex');
 }
 
 function firstLine(error: unknown): string {
-  return String((error as Error)?.message ?? error).split('\n')[0].trim();
+  return String((error as Error)?.message ?? error)
+    .split('\n')[0]
+    .trim();
 }

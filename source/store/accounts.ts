@@ -1,9 +1,12 @@
-// The account directory (SPEC C2): destination accounts with an optional password
+// The account directory (docs/spec.md C2): destination accounts with an optional password
 // (sealed at rest), an admin flag and a display name, in the `accounts` collection.
 import { UsageError } from '../errors.ts';
 import { parseCsv } from './csv.ts';
 import type { Collection } from './database.ts';
 import { isSealed, type SecretBox } from './secrets.ts';
+import { hasControlCharacter } from '../shared/text.ts';
+
+const hasControl = (text: string) => hasControlCharacter(text, { c1: true });
 
 export const ACCOUNTS_COLLECTION = 'accounts';
 export const CSV_HEADER = ['email', 'password', 'admin'] as const;
@@ -61,8 +64,6 @@ export interface ImportResult {
   updated: number;
 }
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
@@ -71,14 +72,22 @@ export function normalizeEmail(email: string): string {
 export function emailProblem(email: string): string | undefined {
   if (email.length === 0) return 'the email address is empty';
   if (email.length > 254) return 'the email address is longer than 254 characters';
-  if (CONTROL.test(email)) return 'the email address holds a control character';
+  if (hasControl(email)) return 'the email address holds a control character';
   if (/\s/.test(email)) return `${JSON.stringify(email)} is not a valid email address (it holds a space)`;
   const at = email.split('@');
   if (at.length !== 2) return `${JSON.stringify(email)} is not a valid email address (it needs exactly one @)`;
   const [local, domain] = at;
-  if (local.length === 0 || local.length > 64) return `${JSON.stringify(email)} is not a valid email address (bad part before the @)`;
-  if (/["(),:;<>[\\\]]/.test(email)) return `${JSON.stringify(email)} is not a valid email address (it holds one of "(),:;<>[\\])`;
-  if (domain.length === 0 || domain.startsWith('.') || domain.endsWith('.') || domain.includes('..') || domain.startsWith('-')) {
+  if (local.length === 0 || local.length > 64)
+    return `${JSON.stringify(email)} is not a valid email address (bad part before the @)`;
+  if (/["(),:;<>[\\\]]/.test(email))
+    return `${JSON.stringify(email)} is not a valid email address (it holds one of "(),:;<>[\\])`;
+  if (
+    domain.length === 0 ||
+    domain.startsWith('.') ||
+    domain.endsWith('.') ||
+    domain.includes('..') ||
+    domain.startsWith('-')
+  ) {
     return `${JSON.stringify(email)} is not a valid email address (bad domain)`;
   }
   if (local.startsWith('.') || local.endsWith('.') || local.includes('..')) {
@@ -89,18 +98,28 @@ export function emailProblem(email: string): string | undefined {
 
 /** Why `password` cannot be stored, or undefined. Never quotes the password. */
 export function passwordProblem(password: string): string | undefined {
-  if (CONTROL.test(password)) return 'the password holds a control character (tab, line break, ...)';
+  if (hasControl(password)) return 'the password holds a control character (tab, line break, ...)';
   if (password.length > 1024) return 'the password is longer than 1024 characters';
   return undefined;
 }
 
 export function displayNameProblem(name: string): string | undefined {
-  if (CONTROL.test(name)) return 'the display name holds a control character';
+  if (hasControl(name)) return 'the display name holds a control character';
   if (name.length > 200) return 'the display name is longer than 200 characters';
   return undefined;
 }
 
-const ADMIN_VALUES: Record<string, boolean> = { yes: true, y: true, true: true, '1': true, no: false, n: false, false: false, '0': false, '': false };
+const ADMIN_VALUES: Record<string, boolean> = {
+  yes: true,
+  y: true,
+  true: true,
+  '1': true,
+  no: false,
+  n: false,
+  false: false,
+  '0': false,
+  '': false,
+};
 
 /** yes|no|true|false|1|0|y|n or empty (= no), any case; undefined when none of them. */
 export function parseAdminFlag(value: string): boolean | undefined {
@@ -132,7 +151,9 @@ export class AccountDirectory {
     await this.#ready();
     const email = this.#checkEmail(input.email);
     if (await this.#find(email)) {
-      throw new UsageError(`${email} is already in the directory; use \`imap-migrate accounts edit ${email}\` to change it`);
+      throw new UsageError(
+        `${email} is already in the directory; use \`imap-migrate accounts edit ${email}\` to change it`,
+      );
     }
     const doc = this.#newDoc({ ...input, email });
     const inserted = await this.#collection.insert(doc);
@@ -196,7 +217,12 @@ export class AccountDirectory {
     await this.#ready();
     const existing = new Set((await this.#collection.find({}, { email: 1 })).map((doc) => doc.email));
     const problems = checkImportRows(rows, existing, options.update ?? false);
-    if (problems.length > 0) throw badRows(options.source ?? 'import', problems.length, problems.map((p) => p.text));
+    if (problems.length > 0)
+      throw badRows(
+        options.source ?? 'import',
+        problems.length,
+        problems.map((p) => p.text),
+      );
     const now = new Date();
     const fresh: AccountDoc[] = [];
     const changes: ImportRow[] = [];
@@ -227,8 +253,14 @@ export class AccountDirectory {
     if (problems.length > 0) {
       // Report the rows that are good in shape but clash with the directory too.
       const existing = new Set((await this.#collection.find({}, { email: 1 })).map((doc) => doc.email));
-      const all = [...problems, ...checkImportRows(rows, existing, options.update ?? false)].sort((a, b) => a.line - b.line);
-      throw badRows(options.source, all.length, all.map((p) => p.text));
+      const all = [...problems, ...checkImportRows(rows, existing, options.update ?? false)].sort(
+        (a, b) => a.line - b.line,
+      );
+      throw badRows(
+        options.source,
+        all.length,
+        all.map((p) => p.text),
+      );
     }
     return this.importRows(rows, options);
   }
@@ -287,7 +319,12 @@ export class AccountDirectory {
 }
 
 function info(doc: AccountDoc): AccountInfo {
-  const result: AccountInfo = { email: doc.email, admin: doc.admin, hasPassword: doc.password !== undefined, createdAt: doc.createdAt };
+  const result: AccountInfo = {
+    email: doc.email,
+    admin: doc.admin,
+    hasPassword: doc.password !== undefined,
+    createdAt: doc.createdAt,
+  };
   if (doc.displayName !== undefined) result.displayName = doc.displayName;
   if (doc.updatedAt !== undefined) result.updatedAt = doc.updatedAt;
   return result;
@@ -327,12 +364,15 @@ function checkImportRows(rows: ImportRow[], existing: Set<string>, update: boole
  */
 export function parseAccountsCsv(text: string, source: string): { rows: ImportRow[]; problems: RowProblem[] } {
   const records = parseCsv(text);
-  if (records.length === 0) throw new UsageError(`${source} is empty; the first line must be the header ${CSV_HEADER.join(',')}`);
+  if (records.length === 0)
+    throw new UsageError(`${source} is empty; the first line must be the header ${CSV_HEADER.join(',')}`);
   const [header, ...data] = records;
   const names = header.fields.map((field) => field.trim().toLowerCase());
   if (header.error || names.join(',') !== CSV_HEADER.join(',')) {
     const found = header.fields.join(',').slice(0, 80);
-    throw new UsageError(`${source}: line ${header.line}: the header must be ${CSV_HEADER.join(',')} (found ${JSON.stringify(found)})`);
+    throw new UsageError(
+      `${source}: line ${header.line}: the header must be ${CSV_HEADER.join(',')} (found ${JSON.stringify(found)})`,
+    );
   }
   const rows: ImportRow[] = [];
   const problems: RowProblem[] = [];
@@ -351,7 +391,12 @@ export function parseAccountsCsv(text: string, source: string): { rows: ImportRo
       continue;
     }
     seen.set(key, record.line);
-    rows.push({ line: record.line, email: key, password: password === '' ? undefined : password, admin: parseAdminFlag(admin)! });
+    rows.push({
+      line: record.line,
+      email: key,
+      password: password === '' ? undefined : password,
+      admin: parseAdminFlag(admin)!,
+    });
   }
   return { rows, problems };
 }
@@ -360,12 +405,12 @@ function rowProblem(fields: string[], parseError: string | undefined): string | 
   if (parseError) return parseError;
   if (fields.length !== 3) return `expected 3 columns (email,password,admin), found ${fields.length}`;
   const [email, password, admin] = fields;
-  if (CONTROL.test(email)) return 'the email address holds a control character';
+  if (hasControl(email)) return 'the email address holds a control character';
   const emailReason = emailProblem(normalizeEmail(email));
   if (emailReason) return emailReason;
   const passwordReason = passwordProblem(password);
   if (passwordReason) return passwordReason;
-  if (CONTROL.test(admin)) return 'the admin column holds a control character';
+  if (hasControl(admin)) return 'the admin column holds a control character';
   if (parseAdminFlag(admin) === undefined) {
     return `admin must be yes, no, true, false, 1, 0, y, n or empty, not ${JSON.stringify(admin.slice(0, 20))}`;
   }

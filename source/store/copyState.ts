@@ -1,4 +1,4 @@
-// The persisted record of what was copied (SPEC E4), in NeDB. Append-only batches, one per
+// The persisted record of what was copied (docs/spec.md E4), in NeDB. Append-only batches, one per
 // checkpoint, so a checkpoint costs one appended line however big the folder; a folder's
 // batches are folded into one when they pile up.
 import type Datastore from 'nedb-promises';
@@ -141,18 +141,35 @@ export class NedbCopyStateStore implements CopyStateStore {
     if (copies.length === 0) return;
     const header = await this.header(pair, folder);
     if (!header) throw new Error(`copy state of ${folder} was not started`);
-    await this.collection.insert({ kind: 'copies', pair, folder, generation: header.generation, seq: this.nextSeq(), packed: packCopies(copies) });
+    await this.collection.insert({
+      kind: 'copies',
+      pair,
+      folder,
+      generation: header.generation,
+      seq: this.nextSeq(),
+      packed: packCopies(copies),
+    });
   }
 
   async markSynced(pair: string, folder: string, mark: FolderSyncMark | undefined): Promise<void> {
     await this.ready();
-    await this.collection.update({ kind: 'folder', pair, folder }, mark ? { $set: { mark } } : { $unset: { mark: true } });
+    await this.collection.update(
+      { kind: 'folder', pair, folder },
+      mark ? { $set: { mark } } : { $unset: { mark: true } },
+    );
   }
 
   async forget(pair: string, folder: string, sourceUids: number[]): Promise<void> {
     if (sourceUids.length === 0) return;
     const header = await this.header(pair, folder);
     if (!header) return;
-    await this.collection.insert({ kind: 'forget', pair, folder, generation: header.generation, seq: this.nextSeq(), packed: packUids(sourceUids) });
+    await this.collection.insert({
+      kind: 'forget',
+      pair,
+      folder,
+      generation: header.generation,
+      seq: this.nextSeq(),
+      packed: packUids(sourceUids),
+    });
   }
 }

@@ -68,7 +68,6 @@ export function parseCsv(text: string): CsvRecord[] {
       if (i < n && input[i] === ',') {
         i++;
         continue; // "a,b," at the very end reads a last empty field next
-
       }
       // end of line or of input
       if (input[i] === '\r') i += 2;

@@ -1,4 +1,4 @@
-// Where everything lives (SPEC C4): one directory, owner-only. Also the few reads and
+// Where everything lives (docs/spec.md C4): one directory, owner-only. Also the few reads and
 // writes of user-named files (CSV in, CSV out, password files), so that source/store
 // stays the only code that touches the file system.
 import fs from 'node:fs';
@@ -37,7 +37,8 @@ export function dataDirExists(dir: string): boolean {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw new UsageError(`cannot use data dir ${dir}: ${systemReason(error)}`);
   }
-  if (!stat.isDirectory()) throw new UsageError(`data dir ${dir} exists but is not a directory; choose another --data-dir`);
+  if (!stat.isDirectory())
+    throw new UsageError(`data dir ${dir} exists but is not a directory; choose another --data-dir`);
   return true;
 }
 
@@ -64,15 +65,23 @@ export function restrictUmask(): void {
 export function systemReason(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   switch (e?.code) {
-    case 'ENOENT': return 'no such file or directory';
+    case 'ENOENT':
+      return 'no such file or directory';
     case 'EACCES':
-    case 'EPERM': return 'permission denied';
-    case 'EISDIR': return 'is a directory';
-    case 'ENOTDIR': return 'a parent is not a directory';
-    case 'EEXIST': return 'already exists';
-    case 'ENOSPC': return 'no space left on device';
-    case 'EROFS': return 'read-only file system';
-    default: return (e?.message ?? String(error)).split('\n')[0];
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'a parent is not a directory';
+    case 'EEXIST':
+      return 'already exists';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'EROFS':
+      return 'read-only file system';
+    default:
+      return (e?.message ?? String(error)).split('\n')[0];
   }
 }
 

@@ -17,10 +17,19 @@ export type Collection<T> = Datastore<T & { _id: string }>;
 const NAME = /^[a-z][a-z0-9_-]{0,63}$/i;
 
 const WRITE_METHODS = [
-  'insert', 'insertOne', 'insertMany',
-  'update', 'updateOne', 'updateMany',
-  'remove', 'removeOne', 'removeMany',
-  'ensureIndex', 'removeIndex', 'compactDatafile', 'dropDatabase',
+  'insert',
+  'insertOne',
+  'insertMany',
+  'update',
+  'updateOne',
+  'updateMany',
+  'remove',
+  'removeOne',
+  'removeMany',
+  'ensureIndex',
+  'removeIndex',
+  'compactDatafile',
+  'dropDatabase',
 ] as const;
 
 /** A load failure (a damaged file) names the file, in one line. */
@@ -156,11 +165,14 @@ export class Database {
       ? Datastore.create({ filename, autoload: false })
       : Datastore.create({ inMemoryOnly: true })) as unknown as Collection<unknown>;
     // The proxy of nedb-promises forwards `persistence` to the wrapped NeDB datastore.
-    const persistence = (datastore as unknown as { persistence: { persistCachedDatabaseAsync: () => Promise<void> } }).persistence;
+    const persistence = (datastore as unknown as { persistence: { persistCachedDatabaseAsync: () => Promise<void> } })
+      .persistence;
     persistence.persistCachedDatabaseAsync = async () => undefined;
     for (const method of WRITE_METHODS) {
       (datastore as unknown as Record<string, unknown>)[method] = () =>
-        Promise.reject(new Error(`collection ${name} is open read-only (this command does not take the data dir lock)`));
+        Promise.reject(
+          new Error(`collection ${name} is open read-only (this command does not take the data dir lock)`),
+        );
     }
     return datastore;
   }

@@ -1,4 +1,4 @@
-// One writer at a time per data dir (SPEC C4). The lock is a file created atomically
+// One writer at a time per data dir (docs/spec.md C4). The lock is a file created atomically
 // (O_CREAT|O_EXCL) holding the owner's pid; a lock whose pid is gone is taken over.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -49,7 +49,10 @@ export function readLock(file: string): { raw: string; info?: LockInfo } | undef
   try {
     const parsed = JSON.parse(raw) as Partial<LockInfo>;
     if (typeof parsed.pid === 'number' && Number.isInteger(parsed.pid) && parsed.pid > 0) {
-      return { raw, info: { pid: parsed.pid, since: String(parsed.since ?? ''), command: String(parsed.command ?? '') } };
+      return {
+        raw,
+        info: { pid: parsed.pid, since: String(parsed.since ?? ''), command: String(parsed.command ?? '') },
+      };
     }
   } catch {
     // corrupt: treated as stale below
@@ -84,7 +87,7 @@ export function acquireLock(dataDir: string, holderDescription: string): LockHan
       return makeHandle(file, info, content);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new Error(`cannot create lock file ${file}: ${systemReason(error)}`);
+        throw new Error(`cannot create lock file ${file}: ${systemReason(error)}`, { cause: error });
       }
     }
     const existing = readLock(file);

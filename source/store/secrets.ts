@@ -78,7 +78,9 @@ export class SecretBox {
     const which = this.#options.envKey ? `the key from ${KEY_ENV}` : `the key in ${this.#options.keyFile}`;
     return new SecretKeyError(
       `cannot decrypt stored passwords: ${which} does not match the one they were saved with` +
-        (this.#options.envKey ? ` (unset ${KEY_ENV} or set it to that key)` : ` (set ${KEY_ENV} to the key they were saved with)`),
+        (this.#options.envKey
+          ? ` (unset ${KEY_ENV} or set it to that key)`
+          : ` (set ${KEY_ENV} to the key they were saved with)`),
     );
   }
 
@@ -106,7 +108,8 @@ export class SecretBox {
 
   #loadKey(purpose: 'seal' | 'open'): Buffer {
     const envKey = this.#options.envKey;
-    if (envKey) return crypto.scryptSync(envKey, ENV_KEY_SALT, KEY_BYTES, { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
+    if (envKey)
+      return crypto.scryptSync(envKey, ENV_KEY_SALT, KEY_BYTES, { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
     const file = this.#options.keyFile;
     const existing = readKeyFile(file);
     if (existing) return existing;
@@ -149,7 +152,8 @@ function readKeyFile(file: string): Buffer | undefined {
     throw new SecretKeyError(`cannot read the key file ${file}: ${systemReason(error)}`);
   }
   const key = Buffer.from(text.trim(), 'base64');
-  if (key.length !== KEY_BYTES) throw new SecretKeyError(`the key file ${file} is damaged (it must hold ${KEY_BYTES} bytes in base64)`);
+  if (key.length !== KEY_BYTES)
+    throw new SecretKeyError(`the key file ${file} is damaged (it must hold ${KEY_BYTES} bytes in base64)`);
   return key;
 }
 

@@ -1,9 +1,9 @@
-// Settings (SPEC C1 destination, C3 SMTP) in <dataDir>/settings.json through conf.
+// Settings (docs/spec.md C1 destination, C3 SMTP) in <dataDir>/settings.json through conf.
 // Passwords are plaintext in memory and sealed at rest (SecretBox).
 import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
-import type { ServerEndpoint, TlsMode } from '../imap/connection.ts';
+import type { ServerEndpoint, TlsMode } from '../imap/endpoint.ts';
 import { FILE_MODE } from './dataDir.ts';
 import { isSealed, type SecretBox } from './secrets.ts';
 
@@ -65,7 +65,10 @@ export class Settings {
           accessPropertiesByDotNotation: false,
         });
       } catch (error) {
-        throw new Error(`cannot read settings file ${this.file}: ${(error as Error).message.split('\n')[0]}; fix or remove it`);
+        throw new Error(
+          `cannot read settings file ${this.file}: ${(error as Error).message.split('\n')[0]}; fix or remove it`,
+          { cause: error },
+        );
       }
     }
   }
@@ -79,7 +82,10 @@ export class Settings {
 
   setDestination(destination: DestinationSettings): void {
     const { adminPassword, ...rest } = destination;
-    this.#set('destination', { ...clean(rest), ...(adminPassword !== undefined ? { adminPassword: this.#secrets().seal(adminPassword) } : {}) });
+    this.#set('destination', {
+      ...clean(rest),
+      ...(adminPassword !== undefined ? { adminPassword: this.#secrets().seal(adminPassword) } : {}),
+    });
   }
 
   getSmtp(view: SecretsView = 'decrypt'): SmtpSettings | undefined {
@@ -91,7 +97,10 @@ export class Settings {
 
   setSmtp(smtp: SmtpSettings): void {
     const { password, ...rest } = smtp;
-    this.#set('smtp', { ...clean(rest), ...(password !== undefined ? { password: this.#secrets().seal(password) } : {}) });
+    this.#set('smtp', {
+      ...clean(rest),
+      ...(password !== undefined ? { password: this.#secrets().seal(password) } : {}),
+    });
   }
 
   /** A plain setting for other layers (e.g. UI preferences). Never put a password here. */

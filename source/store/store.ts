@@ -1,4 +1,4 @@
-// The store facade: opens the data dir (SPEC C4) and hands out settings, the account
+// The store facade: opens the data dir (docs/spec.md C4) and hands out settings, the account
 // directory, the datastore and the secret box. Writers hold the data dir lock until
 // close(); readers take no lock, create nothing and write nothing.
 import path from 'node:path';
@@ -44,12 +44,21 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   }
   try {
     const writable = options.write;
-    let secrets: SecretBox | undefined;
-    const getSecrets = (): SecretBox => secrets!;
+    // The settings check the key and the key box reads the settings' check value: a late binding.
+    const box: { secrets?: SecretBox } = {};
+    const getSecrets = (): SecretBox => box.secrets!;
     const settings = new Settings(dataDir, { writable, secrets: getSecrets });
-    secrets = new SecretBox({ keyFile: path.join(dataDir, KEY_FILE), envKey: env[KEY_ENV], writable, check: settings.keyCheck });
+    const secrets = new SecretBox({
+      keyFile: path.join(dataDir, KEY_FILE),
+      envKey: env[KEY_ENV],
+      writable,
+      check: settings.keyCheck,
+    });
+    box.secrets = secrets;
     const db = new Database(dataDir, { writable });
-    const accounts = new AccountDirectory(() => db.collection<AccountDoc>(ACCOUNTS_COLLECTION), getSecrets, { writable });
+    const accounts = new AccountDirectory(() => db.collection<AccountDoc>(ACCOUNTS_COLLECTION), getSecrets, {
+      writable,
+    });
     let closed = false;
     return {
       dataDir,

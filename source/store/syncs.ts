@@ -1,7 +1,14 @@
 // Syncs, their runs, and per-account results of each run, in NeDB. Remote passwords are
 // sealed at rest like every password.
 import { UsageError } from '../errors.ts';
-import type { AccountRunRecord, HistoryEntry, RunRecord, SyncRecord, SyncSettings, SyncStatus } from '../engine/syncModel.ts';
+import type {
+  AccountRunRecord,
+  HistoryEntry,
+  RunRecord,
+  SyncRecord,
+  SyncSettings,
+  SyncStatus,
+} from '../engine/syncModel.ts';
 import type { Database } from './database.ts';
 
 interface Sealer {
@@ -47,7 +54,10 @@ export class SyncRepository {
   private sealSettings(settings: SyncSettings): SyncSettings {
     return {
       ...settings,
-      sourceAdmin: settings.sourceAdmin && { ...settings.sourceAdmin, password: this.secrets.seal(settings.sourceAdmin.password) },
+      sourceAdmin: settings.sourceAdmin && {
+        ...settings.sourceAdmin,
+        password: this.secrets.seal(settings.sourceAdmin.password),
+      },
       accounts: settings.accounts.map((account) => ({
         ...account,
         remotePassword: account.remotePassword ? this.secrets.seal(account.remotePassword) : undefined,
@@ -90,7 +100,8 @@ export class SyncRepository {
       const all = (await this.syncs.find({})) as SyncDoc[];
       const matches = all.filter((doc) => doc._id.startsWith(idOrPrefix));
       if (matches.length === 1) return this.toRecord(matches[0]);
-      if (matches.length > 1) throw new UsageError(`sync id ${idOrPrefix} is ambiguous; give more of it (see \`sync list\`)`);
+      if (matches.length > 1)
+        throw new UsageError(`sync id ${idOrPrefix} is ambiguous; give more of it (see \`sync list\`)`);
     }
     throw new UsageError(`no sync with id ${idOrPrefix}; see \`imap-migrate sync list\``);
   }
@@ -108,7 +119,8 @@ export class SyncRepository {
   }
 
   async update(id: string, patch: Partial<SyncSettings>): Promise<void> {
-    const sealed = patch.accounts || patch.sourceAdmin ? this.sealSettings({ ...(await this.get(id)), ...patch }) : patch;
+    const sealed =
+      patch.accounts || patch.sourceAdmin ? this.sealSettings({ ...(await this.get(id)), ...patch }) : patch;
     const fields = Object.fromEntries(Object.keys(patch).map((key) => [key, (sealed as Record<string, unknown>)[key]]));
     await this.syncs.update({ _id: id }, { $set: fields });
   }
@@ -119,7 +131,10 @@ export class SyncRepository {
   }
 
   async finishRun(runId: string, status: SyncStatus, completed: boolean): Promise<void> {
-    await this.runs.update({ _id: runId }, { $set: { status, ...(completed ? { completedAt: new Date().toISOString() } : {}) } });
+    await this.runs.update(
+      { _id: runId },
+      { $set: { status, ...(completed ? { completedAt: new Date().toISOString() } : {}) } },
+    );
   }
 
   /** Runs of a sync, newest first. */
@@ -135,11 +150,9 @@ export class SyncRepository {
   /** Marks a run that was going when its process died, and its unfinished accounts. */
   async markRunInterrupted(runId: string): Promise<void> {
     await this.runs.update({ _id: runId }, { $set: { status: 'Interrupted' } });
-    await (await this.accountRuns()).update(
-      { runId, status: { $in: ['running', 'pending'] } },
-      { $set: { status: 'interrupted' } },
-      { multi: true },
-    );
+    await (
+      await this.accountRuns()
+    ).update({ runId, status: { $in: ['running', 'pending'] } }, { $set: { status: 'interrupted' } }, { multi: true });
   }
 
   async addHistory(entry: HistoryEntry): Promise<void> {

@@ -31,11 +31,19 @@ const TITLES: Record<Screen['kind'], string> = {
   settings: 'Settings',
 };
 
-const isFormScreen = (screen: Screen): screen is Screen & { kind: FormScreenKind } => screen.kind === 'wizard' || screen.kind === 'directory' || screen.kind === 'settings';
+const isFormScreen = (screen: Screen): screen is Screen & { kind: FormScreenKind } =>
+  screen.kind === 'wizard' || screen.kind === 'directory' || screen.kind === 'settings';
 
 /** A sync's settings without what the store added (for Recreate). */
 export function settingsOf(sync: SyncRecord): SyncSettings {
-  const { id: _id, createdAt: _createdAt, status: _status, nextRunAt: _nextRunAt, recreatedFrom: _recreatedFrom, ...settings } = sync;
+  const {
+    id: _id,
+    createdAt: _createdAt,
+    status: _status,
+    nextRunAt: _nextRunAt,
+    recreatedFrom: _recreatedFrom,
+    ...settings
+  } = sync;
   return settings;
 }
 
@@ -113,9 +121,18 @@ export function App({ backend }: { backend: DashboardBackend }) {
   const barLines = dialogText ? wordWrap(dialogText, columns) : [];
   const screenHeight = Math.max(3, height - Math.max(1, barLines.length));
   const screenKeys = formOnTop ? formScreenKeys(top.kind) : hints;
-  const pinnedKeys = formOnTop ? [{ keys: 'Ctrl+C', description: 'quit' }] : globalKeys.filter((k) => stack.length > 1 || k.keys !== 'Esc');
+  const pinnedKeys = formOnTop
+    ? [{ keys: 'Ctrl+C', description: 'quit' }]
+    : globalKeys.filter((k) => stack.length > 1 || k.keys !== 'Esc');
   const fullHelp = (): KeyHelp[] => {
-    const own = top.kind === 'list' ? syncListKeys : top.kind === 'details' ? syncDetailsKeys : top.kind === 'account' ? accountDetailKeys : formScreenKeys(top.kind);
+    const own =
+      top.kind === 'list'
+        ? syncListKeys
+        : top.kind === 'details'
+          ? syncDetailsKeys
+          : top.kind === 'account'
+            ? accountDetailKeys
+            : formScreenKeys(top.kind);
     return [...own, ...helpOf(['help', 'back', 'quit'], { quit: { keys: 'q Ctrl+C', description: 'quit' } })];
   };
 
@@ -164,7 +181,12 @@ export function App({ backend }: { backend: DashboardBackend }) {
         {stack.map((screen, i) => {
           const isTop = i === stack.length - 1;
           return (
-            <Box key={`${i}-${screen.kind}`} display={isTop && !help ? 'flex' : 'none'} height={screenHeight} flexDirection="column">
+            <Box
+              key={`${i}-${screen.kind}`}
+              display={isTop && !help ? 'flex' : 'none'}
+              height={screenHeight}
+              flexDirection="column"
+            >
               {renderScreen(screen, isTop && !help && !quitting && !(dialog && isFormScreen(screen)))}
             </Box>
           );
@@ -177,7 +199,11 @@ export function App({ backend }: { backend: DashboardBackend }) {
             </Text>
           ))
         ) : (
-          <HintBar keys={help ? helpOf(['back'], { back: { description: 'close help' } }) : screenKeys} pinned={help ? [] : pinnedKeys} width={columns} />
+          <HintBar
+            keys={help ? helpOf(['back'], { back: { description: 'close help' } }) : screenKeys}
+            pinned={help ? [] : pinnedKeys}
+            width={columns}
+          />
         )}
       </Box>
     </RouterProvider>

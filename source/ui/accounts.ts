@@ -11,7 +11,17 @@ export function mergeLive(stored: AccountRunRecord[], live: LiveRun[], runId: st
   return [...byAccount.values()];
 }
 
-export type SortField = 'user' | 'messages' | 'downloaded' | 'duplicates' | 'foldersCreated' | 'foldersDeleted' | 'flags' | 'errors' | 'status' | 'complete';
+export type SortField =
+  | 'user'
+  | 'messages'
+  | 'downloaded'
+  | 'duplicates'
+  | 'foldersCreated'
+  | 'foldersDeleted'
+  | 'flags'
+  | 'errors'
+  | 'status'
+  | 'complete';
 
 export interface SortKey {
   field: SortField;

@@ -6,9 +6,16 @@ import type { AuthCheck, LiveRun, ManagerEvent } from '../engine/syncManager.ts'
 import type { AccountRunRecord, HistoryEntry, RunRecord, SyncRecord, SyncSettings } from '../engine/syncModel.ts';
 
 export type { AuthCheck, LiveRun, ManagerEvent } from '../engine/syncManager.ts';
-export type { AccountRunRecord, HistoryEntry, RunRecord, SyncRecord, SyncSettings, SyncStatus } from '../engine/syncModel.ts';
+export type {
+  AccountRunRecord,
+  HistoryEntry,
+  RunRecord,
+  SyncRecord,
+  SyncSettings,
+  SyncStatus,
+} from '../engine/syncModel.ts';
 
-/** One row of the sync list (SPEC L1). */
+/** One row of the sync list (docs/spec.md L1). */
 export interface SyncRow {
   sync: SyncRecord;
   lastRun?: RunRecord;
@@ -54,7 +61,7 @@ export interface DashboardBackend {
   readonly user: string;
   readonly dataDir: string;
 
-  // Syncs (SPEC L1, L2, D1–D6, A1–A3)
+  // Syncs (docs/spec.md L1, L2, D1–D6, A1–A3)
   listSyncs(): Promise<SyncRow[]>;
   getSync(id: string): Promise<SyncDetail>;
   accountRuns(runId: string): Promise<AccountRunRecord[]>;
@@ -78,20 +85,38 @@ export interface DashboardBackend {
   /** CSV of a run's per-account table, for the migration report; returns the file written. */
   exportRunCsv(runId: string, file: string): Promise<string>;
 
-  // Account directory (SPEC C2)
+  // Account directory (docs/spec.md C2)
   listAccounts(): Promise<DirectoryEntry[]>;
   addAccount(input: { email: string; password?: string; admin: boolean; displayName?: string }): Promise<void>;
-  updateAccount(email: string, patch: { password?: string | null; admin?: boolean; displayName?: string | null }): Promise<void>;
+  updateAccount(
+    email: string,
+    patch: { password?: string | null; admin?: boolean; displayName?: string | null },
+  ): Promise<void>;
   removeAccount(email: string): Promise<void>;
   /** All or nothing: rejects with `details` listing every bad row. */
   importAccountsCsv(file: string): Promise<{ added: number; updated: number }>;
 
-  // Settings (SPEC C1, C3)
+  // Settings (docs/spec.md C1, C3)
   getDestination(): DestinationView | undefined;
-  setDestination(settings: { host: string; port: number; tls: 'none' | 'starttls' | 'tls'; allowInvalidCert: boolean; adminUser?: string; adminPassword?: string }): Promise<void>;
+  setDestination(settings: {
+    host: string;
+    port: number;
+    tls: 'none' | 'starttls' | 'tls';
+    allowInvalidCert: boolean;
+    adminUser?: string;
+    adminPassword?: string;
+  }): Promise<void>;
   testDestination(account?: string): Promise<LoginTestResult>;
   getSmtp(): SmtpView | undefined;
-  setSmtp(settings: { host: string; port: number; tls: 'none' | 'starttls' | 'tls'; allowInvalidCert: boolean; user?: string; password?: string; from: string }): Promise<void>;
+  setSmtp(settings: {
+    host: string;
+    port: number;
+    tls: 'none' | 'starttls' | 'tls';
+    allowInvalidCert: boolean;
+    user?: string;
+    password?: string;
+    from: string;
+  }): Promise<void>;
 
   /** Pauses every running sync at a safe point (they continue at the next start), for quit. */
   shutdown(): Promise<void>;

@@ -15,7 +15,8 @@ export function formScreenKeys(kind: FormScreenKind): KeyHelp[] {
 export type FormScreenProps = Omit<WizardProps, 'onCancel'> & { kind: FormScreenKind; onBack(): void };
 
 export function FormScreen({ kind, onBack, onDone, initial, recreateFrom, ...props }: FormScreenProps) {
-  if (kind === 'wizard') return <WizardScreen {...props} initial={initial} recreateFrom={recreateFrom} onDone={onDone} onCancel={onBack} />;
+  if (kind === 'wizard')
+    return <WizardScreen {...props} initial={initial} recreateFrom={recreateFrom} onDone={onDone} onCancel={onBack} />;
   if (kind === 'directory') return <DirectoryScreen {...props} onBack={onBack} />;
   return <SettingsScreen {...props} onBack={onBack} />;
 }

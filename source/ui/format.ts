@@ -23,7 +23,11 @@ export function formatDuration(ms: number): string {
   return `${pad(Math.floor(total / 3600))}:${pad(Math.floor((total % 3600) / 60))}:${pad(total % 60)}`;
 }
 
-export const MODE_NAMES: Record<SyncRecord['mode'], string> = { all: 'SyncAll', 'flags-new': 'SyncFlagNew', new: 'SyncNew' };
+export const MODE_NAMES: Record<SyncRecord['mode'], string> = {
+  all: 'SyncAll',
+  'flags-new': 'SyncFlagNew',
+  new: 'SyncNew',
+};
 
 export const TLS_NAMES: Record<SyncRecord['source']['tls'], string> = { none: 'No', starttls: 'STARTTLS', tls: 'TLS' };
 

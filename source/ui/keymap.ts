@@ -1,4 +1,4 @@
-// One keymap (ENGINEERING section 4): every key is data. The key router, the hint bar, the
+// One keymap (docs/engineering.md section 4): every key is data. The key router, the hint bar, the
 // `?` overlay and the tests (press(Command.Pause)) all read it.
 import type { Key } from 'ink';
 
@@ -89,7 +89,12 @@ export const keymap: Record<Command, KeySpec> = {
   exportCsv: { bindings: ['e'], keys: 'e', description: 'export CSV', category: act },
   focusNext: { bindings: [{ key: 'tab' }], keys: 'Tab', description: 'next pane', category: nav },
   yes: { bindings: ['y', 'Y'], keys: 'y', description: 'yes', category: gen },
-  no: { bindings: ['n', 'N', { key: 'escape' }, { key: 'return' }], keys: 'N', description: 'no (default)', category: gen },
+  no: {
+    bindings: ['n', 'N', { key: 'escape' }, { key: 'return' }],
+    keys: 'N',
+    description: 'no (default)',
+    category: gen,
+  },
 };
 
 /** Does this key press (Ink's `useInput` arguments) trigger the command? */
@@ -110,7 +115,10 @@ export function commandOf<C extends Command>(commands: readonly C[], input: stri
 }
 
 /** Help lines of these commands (for a screen's hint bar and the overlay). */
-export function helpOf(commands: readonly Command[], overrides: Partial<Record<Command, Partial<KeyHelp>>> = {}): KeyHelp[] {
+export function helpOf(
+  commands: readonly Command[],
+  overrides: Partial<Record<Command, Partial<KeyHelp>>> = {},
+): KeyHelp[] {
   return commands.map((command) => {
     const { keys, description, category, dangerous } = keymap[command];
     return { keys, description, category, dangerous, ...overrides[command] };

@@ -1,4 +1,4 @@
-// One key router (ENGINEERING section 4): the shell owns the only `useInput` for its own
+// One key router (docs/engineering.md section 4): the shell owns the only `useInput` for its own
 // screens and dispatches each key to one layer, dialog > screen (text field inside) > global.
 // A screen registers its handler with useKeys(); the handler returns true when it used the key.
 import type { Key } from 'ink';

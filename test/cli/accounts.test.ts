@@ -1,4 +1,4 @@
-// accounts import/export/list through the real CLI (SPEC C2).
+// accounts import/export/list through the real CLI (docs/spec.md C2).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +15,10 @@ function csv(name: string, text: string | Buffer): string {
 }
 
 test('accounts: import (BOM, CRLF, quotes), list, bad rows, duplicates, --update, export', async () => {
-  const good = csv('good.csv', '\uFEFFEmail, Password ,ADMIN\r\nAnna@x.org,"a, ""b""",yes\r\n\r\nben@x.org,,\r\ncara@x.org,pw,n\r\n');
+  const good = csv(
+    'good.csv',
+    '\uFEFFEmail, Password ,ADMIN\r\nAnna@x.org,"a, ""b""",yes\r\n\r\nben@x.org,,\r\ncara@x.org,pw,n\r\n',
+  );
   const first = await run(['accounts', 'import', good], { dataDir });
   assert.equal(first.code, 0, first.stderr);
   assert.match(first.stdout, /Imported 3 accounts .*\(3 added, 0 updated\)/);
@@ -40,7 +43,9 @@ test('accounts: import (BOM, CRLF, quotes), list, bad rows, duplicates, --update
   const [again, missing, latin1] = await Promise.all([
     run(['accounts', 'import', good], { dataDir }),
     run(['accounts', 'import', path.join(work, 'nope.csv')], { dataDir }),
-    run(['accounts', 'import', csv('latin1.csv', Buffer.from('email,password,admin\nx@y.z,caf\xe9,no\n', 'latin1'))], { dataDir }),
+    run(['accounts', 'import', csv('latin1.csv', Buffer.from('email,password,admin\nx@y.z,caf\xe9,no\n', 'latin1'))], {
+      dataDir,
+    }),
   ]);
   assert.equal(rejected.code, 2);
   assert.deepEqual(rejected.stderr.trimEnd().split('\n'), [
@@ -62,7 +67,15 @@ test('accounts: import (BOM, CRLF, quotes), list, bad rows, duplicates, --update
   assert.match(missing.stderr, /cannot read CSV file .*nope\.csv: no such file/);
   assert.match(latin1.stderr, /is not UTF-8 text/);
 
-  const update = await run(['accounts', 'import', csv('update.csv', 'email,password,admin\nben@x.org,new pw,yes\ndan@x.org,,no\n'), '--update'], { dataDir });
+  const update = await run(
+    [
+      'accounts',
+      'import',
+      csv('update.csv', 'email,password,admin\nben@x.org,new pw,yes\ndan@x.org,,no\n'),
+      '--update',
+    ],
+    { dataDir },
+  );
   assert.equal(update.code, 0, update.stderr);
   assert.match(update.stdout, /1 added, 1 updated/);
 
@@ -73,13 +86,19 @@ test('accounts: import (BOM, CRLF, quotes), list, bad rows, duplicates, --update
     run(['accounts', 'export', out, '--with-passwords'], { dataDir }),
   ]);
   const accounts = JSON.parse(list.stdout) as { email: string; admin: boolean; hasPassword: boolean }[];
-  assert.deepEqual(accounts.map((a) => [a.email, a.admin, a.hasPassword]), [
-    ['anna@x.org', true, true],
-    ['ben@x.org', true, true],
-    ['cara@x.org', false, true],
-    ['dan@x.org', false, false],
-  ]);
-  assert.equal(exported.stdout, 'email,password,admin\nanna@x.org,,yes\nben@x.org,,yes\ncara@x.org,,no\ndan@x.org,,no\n');
+  assert.deepEqual(
+    accounts.map((a) => [a.email, a.admin, a.hasPassword]),
+    [
+      ['anna@x.org', true, true],
+      ['ben@x.org', true, true],
+      ['cara@x.org', false, true],
+      ['dan@x.org', false, false],
+    ],
+  );
+  assert.equal(
+    exported.stdout,
+    'email,password,admin\nanna@x.org,,yes\nben@x.org,,yes\ncara@x.org,,no\ndan@x.org,,no\n',
+  );
   assert.equal(toFile.code, 0, toFile.stderr);
   assert.match(toFile.stderr, /plaintext passwords/);
   assert.equal(fs.statSync(out).mode & 0o777, 0o600);
@@ -93,7 +112,10 @@ test('accounts: add, edit (admin toggle, name), remove', async () => {
   assert.equal(edited.code, 0, edited.stderr);
   assert.deepEqual([JSON.parse(edited.stdout).admin, JSON.parse(edited.stdout).displayName], [true, null]);
   // `edit` with nothing to change fails before it opens the store, so both can run at once.
-  const [nothing, removed] = await Promise.all([run(['accounts', 'edit', 'eve@x.org'], { dataDir: dir }), run(['accounts', 'remove', 'EVE@x.org'], { dataDir: dir })]);
+  const [nothing, removed] = await Promise.all([
+    run(['accounts', 'edit', 'eve@x.org'], { dataDir: dir }),
+    run(['accounts', 'remove', 'EVE@x.org'], { dataDir: dir }),
+  ]);
   assert.equal(nothing.code, 2);
   assert.match(nothing.stderr, /^imap-migrate: nothing to change/);
   assert.equal(removed.code, 0, removed.stderr);

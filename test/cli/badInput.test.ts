@@ -33,7 +33,10 @@ before(async () => {
     ['accounts', 'add', 'ann@example.com', '--password', 'pw'],
   ];
   for (const args of setup) assert.equal((await run(args, { dataDir })).code, 0);
-  const created = await run(['sync', 'create', '--host', '127.0.0.1', '--tls', 'none', '--mode', 'new', '--start', 'manual'], { dataDir });
+  const created = await run(
+    ['sync', 'create', '--host', '127.0.0.1', '--tls', 'none', '--mode', 'new', '--start', 'manual'],
+    { dataDir },
+  );
   syncId = created.stdout.trim();
   assert.ok(syncId);
 });
@@ -61,12 +64,43 @@ function cases(): [string, string[]][] {
     ['email without @', ['accounts', 'add', 'bob']],
     ['unknown account', ['accounts', 'remove', 'nobody@example.com']],
     ['csv missing', ['accounts', 'import', path.join(root, 'missing.csv')]],
-    ['csv not UTF-8', ['accounts', 'import', file('latin1.csv', Buffer.from([...Buffer.from('email,password,admin\n'), 0x63, 0xe9, 0x40, 0x78, 0x2e, 0x6f, 0x72, 0x67, 0x2c, 0x2c, 0x6e, 0x6f, 0x0a]))]],
+    [
+      'csv not UTF-8',
+      [
+        'accounts',
+        'import',
+        file(
+          'latin1.csv',
+          Buffer.from([
+            ...Buffer.from('email,password,admin\n'),
+            0x63,
+            0xe9,
+            0x40,
+            0x78,
+            0x2e,
+            0x6f,
+            0x72,
+            0x67,
+            0x2c,
+            0x2c,
+            0x6e,
+            0x6f,
+            0x0a,
+          ]),
+        ),
+      ],
+    ],
     ['csv binary', ['accounts', 'import', file('binary.csv', crypto.randomBytes(2000))]],
     ['csv empty', ['accounts', 'import', file('empty.csv', '')]],
     ['csv bad header', ['accounts', 'import', file('header.csv', 'mail,pass\nbob@example.com,x\n')]],
-    ['csv CR inside a field', ['accounts', 'import', file('cr.csv', 'email,password,admin\n"bob@exa\rmple.com",x,no\n')]],
-    ['csv unterminated quote', ['accounts', 'import', file('quote.csv', 'email,password,admin\n"bob@example.com,x,no\n')]],
+    [
+      'csv CR inside a field',
+      ['accounts', 'import', file('cr.csv', 'email,password,admin\n"bob@exa\rmple.com",x,no\n')],
+    ],
+    [
+      'csv unterminated quote',
+      ['accounts', 'import', file('quote.csv', 'email,password,admin\n"bob@example.com,x,no\n')],
+    ],
     ['csv wrong columns', ['accounts', 'import', file('cols.csv', 'email,password,admin\nbob@example.com,x\n')]],
     ['smtp from missing', ['smtp', 'set', '--host', 'h']],
     ['smtp from not an address', ['smtp', 'set', '--host', 'h', '--from', 'not an address']],
@@ -91,10 +125,32 @@ function cases(): [string, string[]][] {
     ['both domain edits', sync('--append-domain', 'example.org', '--remove-domain')],
     ['delete guard bad', sync('--delete-guard', '150')],
     ['credentials missing file', sync('--credentials', path.join(root, 'nope.csv'))],
-    ['credentials bad header', sync('--credentials', file('creds-header.csv', 'email,user,pass\nann@example.com,a,b\n'))],
-    ['credentials LF in username', sync('--credentials', file('creds-lf.csv', 'email,remote_user,remote_password\nann@example.com,"an\nn",pw\n'))],
-    ['credentials unknown account', sync('--credentials', file('creds-unknown.csv', 'email,remote_user,remote_password\nzed@example.com,z,pw\n'))],
-    ['credentials not UTF-8', sync('--credentials', file('creds-latin1.csv', Buffer.concat([Buffer.from('email,remote_user,remote_password\nann@example.com,'), Buffer.from([0xe9, 0xe8]), Buffer.from(',pw\n')])))],
+    [
+      'credentials bad header',
+      sync('--credentials', file('creds-header.csv', 'email,user,pass\nann@example.com,a,b\n')),
+    ],
+    [
+      'credentials LF in username',
+      sync('--credentials', file('creds-lf.csv', 'email,remote_user,remote_password\nann@example.com,"an\nn",pw\n')),
+    ],
+    [
+      'credentials unknown account',
+      sync('--credentials', file('creds-unknown.csv', 'email,remote_user,remote_password\nzed@example.com,z,pw\n')),
+    ],
+    [
+      'credentials not UTF-8',
+      sync(
+        '--credentials',
+        file(
+          'creds-latin1.csv',
+          Buffer.concat([
+            Buffer.from('email,remote_user,remote_password\nann@example.com,'),
+            Buffer.from([0xe9, 0xe8]),
+            Buffer.from(',pw\n'),
+          ]),
+        ),
+      ),
+    ],
     ['sync id unknown', ['sync', 'show', 'does-not-exist']],
     ['sync id empty', ['sync', 'run', '']],
     ['threads control bad', ['sync', 'threads', '__ID__', '-3']],
@@ -118,7 +174,8 @@ test('bad input: exit 2, one clear line, no stack trace, nothing stored', async 
     const first = result.stderr.split('\n')[0];
     if (result.code !== 2) failures.push(`${label}: exit ${result.code} (${first || result.stdout.split('\n')[0]})`);
     else if (hasStack(result.stderr)) failures.push(`${label}: stack trace`);
-    else if (!/^imap-migrate: \S/.test(first) || first.length > 400) failures.push(`${label}: first line "${first.slice(0, 120)}"`);
+    else if (!/^imap-migrate: \S/.test(first) || first.length > 400)
+      failures.push(`${label}: first line "${first.slice(0, 120)}"`);
     else if (snapshot(copy) !== template) failures.push(`${label}: the data dir changed`);
   };
   for (let start = 0; start < all.length; start += 4) {

@@ -1,4 +1,4 @@
-// A crash loop (SPEC E7): `sync run` killed with SIGKILL at seeded random moments and run
+// A crash loop (docs/spec.md E7): `sync run` killed with SIGKILL at seeded random moments and run
 // again each time; at the end the destination equals the source exactly and the datastore
 // still loads.
 import assert from 'node:assert/strict';
@@ -34,7 +34,11 @@ before(async () => {
   slowDestination = await startFaultProxy(destination.port);
   slowDestination.latencyMs = 30;
   const message = (folder: string, i: number) => ({
-    raw: makeMessage({ subject: `${folder} ${i}`, sizeBytes: 2000 + ((i * 7919) % 60_000), messageId: i % 50 === 0 ? null : undefined }),
+    raw: makeMessage({
+      subject: `${folder} ${i}`,
+      sizeBytes: 2000 + ((i * 7919) % 60_000),
+      messageId: i % 50 === 0 ? null : undefined,
+    }),
     flags: i % 3 === 0 ? ['\\Seen'] : i % 7 === 0 ? ['\\Flagged', 'todo'] : [],
   });
   await seedMailbox(source, user.name, [
@@ -54,14 +58,34 @@ test(`sync run survives ${KILLS} SIGKILLs at random moments: no loss, no duplica
   const dataDir = path.join(tempDir(), 'data');
   const ok = (args: string[]) => runOk(args, dataDir);
   await setUpDataDir(dataDir, slowDestination.port, [user]);
-  const id = await ok(['sync', 'create', '--host', '127.0.0.1', '--port', String(source.port), '--tls', 'none', '--mode', 'flags-new', '--no-dry-run', '--start', 'manual']);
+  const id = await ok([
+    'sync',
+    'create',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(source.port),
+    '--tls',
+    'none',
+    '--mode',
+    'flags-new',
+    '--no-dry-run',
+    '--start',
+    'manual',
+  ]);
 
   let finishedEarly = 0;
   for (let kill = 0; kill < KILLS; kill++) {
-    const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, 'sync', 'run', id], { cwd: ROOT, env: cleanEnv(), stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, 'sync', 'run', id], {
+      cwd: ROOT,
+      env: cleanEnv(),
+      stdio: 'ignore',
+    });
     let done = false;
     const before = runIds(dataDir, id);
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))).finally(() => (done = true));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))).finally(
+      () => (done = true),
+    );
     // Wait for the run to begin (a new run in runs.db), then kill anywhere in the next 1.2 s:
     // planning, copying, checkpointing, or writing the datastore.
     await runBegun(dataDir, id, before, () => done);
@@ -78,6 +102,10 @@ test(`sync run survives ${KILLS} SIGKILLs at random moments: no loss, no duplica
   const interrupted = shown.runs.filter((r: { status: string }) => r.status === 'Interrupted').length;
   // Most kills must land inside a run (not before it started), or the test proves little.
   assert.ok(interrupted >= KILLS / 2, `only ${interrupted} of ${KILLS} kills interrupted a run`);
-  const differences = compareMailboxes(await readMailbox(source, user.name), await readMailbox(destination, user.name), { ignoreEmptyExtraFolders: true });
+  const differences = compareMailboxes(
+    await readMailbox(source, user.name),
+    await readMailbox(destination, user.name),
+    { ignoreEmptyExtraFolders: true },
+  );
   assert.deepEqual(differences, [], `seed ${seed}, ${KILLS} kills (${finishedEarly} runs ended before their kill)`);
 });

@@ -22,7 +22,17 @@ async function screenMatching(session: string, pattern: RegExp, timeoutMs = 30_0
 test('demo: sample servers and syncs on the dashboard, a run to watch, nothing left on exit', async () => {
   const session = `demo-${process.pid}`;
   const before = new Set(fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('imap-migrate-demo-')));
-  tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '32', `${process.execPath} ${BIN} demo; echo "EXITED rc=$?"; sleep 30`);
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    session,
+    '-x',
+    '120',
+    '-y',
+    '32',
+    `${process.execPath} ${BIN} demo; echo "EXITED rc=$?"; sleep 30`,
+  );
   try {
     await screenMatching(session, /IMAP Syncs 2 syncs/);
     const list = tmux('capture-pane', '-p', '-t', session);

@@ -52,7 +52,18 @@ test('destination test: OK with the account password, FAILED with a wrong one', 
 test('destination test: an admin (master) login acts as the account', async () => {
   const dataDir = path.join(tempDir(), 'data');
   const set = await run(
-    ['destination', 'set', '--host', '127.0.0.1', '--port', String(plain.port), '--tls', 'none', '--admin-user', master.name],
+    [
+      'destination',
+      'set',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(plain.port),
+      '--tls',
+      'none',
+      '--admin-user',
+      master.name,
+    ],
     { dataDir, env: { IMAP_MIGRATE_ADMIN_PASSWORD: master.password } },
   );
   assert.equal(set.code, 0, set.stderr);
@@ -69,7 +80,10 @@ test('destination test: a refused port names the host and port', async () => {
 });
 
 test('destination test: an untrusted certificate is refused unless allowed, for TLS and STARTTLS', async () => {
-  for (const [tls, port] of [['tls', secure.tlsPort!], ['starttls', secure.port]] as const) {
+  for (const [tls, port] of [
+    ['tls', secure.tlsPort!],
+    ['starttls', secure.port],
+  ] as const) {
     const strict = await setUp(['--port', String(port), '--tls', tls]);
     const refused = await run(['destination', 'test', '--account', ann.name], { dataDir: strict });
     assert.equal(refused.code, 1, `${tls}: ${refused.stdout}`);

@@ -16,10 +16,18 @@ let destination: Dovecot;
 let dataDir: string;
 
 before(async () => {
-  [source, destination] = await Promise.all([startDovecot({ users: [small, big] }), startDovecot({ users: [small, big] })]);
-  await seedMailbox(source, small.name, [{ path: 'INBOX', messages: Array.from({ length: 10 }, (_, i) => ({ raw: makeMessage({ subject: `s${i}` }) })) }]);
+  [source, destination] = await Promise.all([
+    startDovecot({ users: [small, big] }),
+    startDovecot({ users: [small, big] }),
+  ]);
+  await seedMailbox(source, small.name, [
+    { path: 'INBOX', messages: Array.from({ length: 10 }, (_, i) => ({ raw: makeMessage({ subject: `s${i}` }) })) },
+  ]);
   await seedMailbox(source, big.name, [
-    { path: 'INBOX', messages: Array.from({ length: 2000 }, (_, i) => ({ raw: makeMessage({ subject: `b${i}`, sizeBytes: 30_000 }) })) },
+    {
+      path: 'INBOX',
+      messages: Array.from({ length: 2000 }, (_, i) => ({ raw: makeMessage({ subject: `b${i}`, sizeBytes: 30_000 }) })),
+    },
   ]);
   dataDir = path.join(tempDir(), 'data');
   await setUpDataDir(dataDir, destination.port, [small, big]);
@@ -58,14 +66,17 @@ async function messagesOn(server: Dovecot, user: { name: string; password: strin
   const client = await connectAs(server, user.name, user.password);
   try {
     const status = await client.status('INBOX', { messages: true });
-    return status ? status.messages ?? 0 : 0;
+    return status ? (status.messages ?? 0) : 0;
   } finally {
     await client.logout();
   }
 }
 
 const create = async (extra: string[]) => {
-  const created = await run(['sync', 'create', '--host', '127.0.0.1', '--port', String(source.port), '--tls', 'none', '--no-dry-run', ...extra], { dataDir });
+  const created = await run(
+    ['sync', 'create', '--host', '127.0.0.1', '--port', String(source.port), '--tls', 'none', '--no-dry-run', ...extra],
+    { dataDir },
+  );
   assert.equal(created.code, 0, created.stderr);
   return created.stdout.trim();
 };
@@ -74,12 +85,27 @@ test('the scheduler starts a sync at its start time and loops until the end date
   const startAt = new Date(Date.now() + 2500).toISOString();
   const later = await create(['--mode', 'new', '--group', 'specific', '--accounts', small.name, '--start', startAt]);
   const loopUntil = new Date(Date.now() + 11_000).toISOString();
-  const looping = await create(['--mode', 'flags-new', '--group', 'specific', '--accounts', small.name, '--start', 'now', '--loop-until', loopUntil, '--loop-interval', '5s']);
+  const looping = await create([
+    '--mode',
+    'flags-new',
+    '--group',
+    'specific',
+    '--accounts',
+    small.name,
+    '--start',
+    'now',
+    '--loop-until',
+    loopUntil,
+    '--loop-interval',
+    '5s',
+  ]);
   assert.equal((await showJson(later)).sync.status, 'Scheduled');
 
   const daemon = startProcess(['run', '--poll-seconds', '1']);
   try {
-    await waitUntil('the scheduler to start', async () => (/scheduler running/.test(daemon.output()) ? true : undefined));
+    await waitUntil('the scheduler to start', async () =>
+      /scheduler running/.test(daemon.output()) ? true : undefined,
+    );
     const locked = await run(['sync', 'note', later, 'hello'], { dataDir });
     assert.equal(locked.code, 3, locked.stderr);
     assert.match(locked.stderr, new RegExp(`in use by process ${daemon.child.pid}`));
@@ -91,18 +117,30 @@ test('the scheduler starts a sync at its start time and loops until the end date
     assert.ok(Date.parse(started.runs[0].startedAt) >= Date.parse(startAt), 'not before its start time');
     assert.ok(started.history.some((entry: { type: string }) => entry.type === 'Sync - System Start'));
 
-    const looped = await waitUntil('the loop to end', async () => {
-      const json = await showJson(looping);
-      return json.sync.status === 'Complete' ? json : undefined;
-    }, 30_000);
+    const looped = await waitUntil(
+      'the loop to end',
+      async () => {
+        const json = await showJson(looping);
+        return json.sync.status === 'Complete' ? json : undefined;
+      },
+      30_000,
+    );
     assert.ok(looped.runs.length >= 2, `${looped.runs.length} passes`);
-    assert.ok(looped.runs.every((r: { startedAt: string }) => Date.parse(r.startedAt) < Date.parse(loopUntil)), 'no pass after the end date');
+    assert.ok(
+      looped.runs.every((r: { startedAt: string }) => Date.parse(r.startedAt) < Date.parse(loopUntil)),
+      'no pass after the end date',
+    );
   } finally {
     daemon.child.kill('SIGTERM');
   }
   assert.equal(await daemon.exited, 0, daemon.output());
   assert.match(daemon.output(), /scheduler stopped/);
-  assert.deepEqual(compareMailboxes(await readMailbox(source, small.name), await readMailbox(destination, small.name), { ignoreEmptyExtraFolders: true }), []);
+  assert.deepEqual(
+    compareMailboxes(await readMailbox(source, small.name), await readMailbox(destination, small.name), {
+      ignoreEmptyExtraFolders: true,
+    }),
+    [],
+  );
 });
 
 test('sync run killed with SIGKILL: Interrupted, then completes with nothing lost or duplicated', async () => {
@@ -126,7 +164,12 @@ test('sync run killed with SIGKILL: Interrupted, then completes with nothing los
   assert.ok(json.history.some((entry: { type: string }) => entry.type === 'Sync - Interrupted'));
   assert.equal(json.runs.length, 2);
   assert.equal(json.runs[1].status, 'Interrupted');
-  assert.deepEqual(compareMailboxes(await readMailbox(source, big.name), await readMailbox(destination, big.name), { ignoreEmptyExtraFolders: true }), []);
+  assert.deepEqual(
+    compareMailboxes(await readMailbox(source, big.name), await readMailbox(destination, big.name), {
+      ignoreEmptyExtraFolders: true,
+    }),
+    [],
+  );
 });
 
 test('test-auth, threads, note and recreate from the command line', async () => {
@@ -146,6 +189,13 @@ test('test-auth, threads, note and recreate from the command line', async () => 
   assert.equal(copy.sync.accounts.length, 2);
   assert.equal(copy.sync.recreatedFrom, id);
   const original = await showJson(id);
-  assert.deepEqual(original.history.map((e: { type: string }) => e.type).sort(), ['Note', 'Sync - Created', 'Threads Changed']);
-  assert.ok(original.history.every((e: { user: string }) => e.user.length > 0), 'user actions carry the OS user');
+  assert.deepEqual(original.history.map((e: { type: string }) => e.type).sort(), [
+    'Note',
+    'Sync - Created',
+    'Threads Changed',
+  ]);
+  assert.ok(
+    original.history.every((e: { user: string }) => e.user.length > 0),
+    'user actions carry the OS user',
+  );
 });

@@ -1,4 +1,4 @@
-// Notifications (SPEC N1) received on a real SMTP server: run start, run end with the
+// Notifications (docs/spec.md N1) received on a real SMTP server: run start, run end with the
 // per-account table, an account failure; each recorded in the history.
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -25,7 +25,12 @@ before(async () => {
     startSmtpSink(),
   ]);
   await seedMailbox(source, good.name, [{ path: 'INBOX', messages: [{ raw: makeMessage({ subject: 'hello' }) }] }]);
-  await seedMailbox(source, busy.name, [{ path: 'INBOX', messages: Array.from({ length: 400 }, (_, i) => ({ raw: makeMessage({ subject: `b${i}`, sizeBytes: 20_000 }) })) }]);
+  await seedMailbox(source, busy.name, [
+    {
+      path: 'INBOX',
+      messages: Array.from({ length: 400 }, (_, i) => ({ raw: makeMessage({ subject: `b${i}`, sizeBytes: 20_000 }) })),
+    },
+  ]);
 });
 
 after(async () => {
@@ -36,9 +41,33 @@ test('a run sends start, account-failed and end notifications, each in the histo
   const dataDir = path.join(tempDir(), 'data');
   const ok = (args: string[]) => runOk(args, dataDir);
   await setUpDataDir(dataDir, destination.port, [good, bad]);
-  await ok(['smtp', 'set', '--host', '127.0.0.1', '--port', String(smtp.port), '--tls', 'none', '--from', 'migrate@example.com']);
-  const id = await ok(['sync', 'create', '--host', '127.0.0.1', '--port', String(source.port), '--tls', 'none', '--mode', 'new', '--no-dry-run',
-    '--notify', 'admin@example.com; boss@example.com']);
+  await ok([
+    'smtp',
+    'set',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(smtp.port),
+    '--tls',
+    'none',
+    '--from',
+    'migrate@example.com',
+  ]);
+  const id = await ok([
+    'sync',
+    'create',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(source.port),
+    '--tls',
+    'none',
+    '--mode',
+    'new',
+    '--no-dry-run',
+    '--notify',
+    'admin@example.com; boss@example.com',
+  ]);
   const result = await run(['sync', 'run', id], { dataDir });
   assert.equal(result.code, 1, 'one account failed');
 
@@ -61,19 +90,32 @@ test('stopping a running sync sends a stop notification naming who stopped it', 
   const store = await openStore({ dataDir: path.join(tempDir(), 'data'), write: true });
   try {
     store.settings.setDestination({ host: '127.0.0.1', port: destination.port, tls: 'none', allowInvalidCert: false });
-    store.settings.setSmtp({ host: '127.0.0.1', port: smtp.port, tls: 'none', allowInvalidCert: false, from: 'migrate@example.com' });
+    store.settings.setSmtp({
+      host: '127.0.0.1',
+      port: smtp.port,
+      tls: 'none',
+      allowInvalidCert: false,
+      from: 'migrate@example.com',
+    });
     await store.accounts.add({ email: busy.name, password: busy.password });
     const manager = createSyncManager(store, createNotifier(store));
     const sync = await manager.create(
-      defaultSyncSettings({ host: '127.0.0.1', port: source.port, tls: 'none', allowInvalidCert: false }, [{ email: busy.name, remoteUser: busy.name }], {
-        dryRun: false, start: 'manual', notify: ['ops@example.com'],
-      }),
+      defaultSyncSettings(
+        { host: '127.0.0.1', port: source.port, tls: 'none', allowInvalidCert: false },
+        [{ email: busy.name, remoteUser: busy.name }],
+        {
+          dryRun: false,
+          start: 'manual',
+          notify: ['ops@example.com'],
+        },
+      ),
       'alice-admin',
     );
     const before = smtp.received.length;
     const copying = new Promise<void>((resolve) =>
       manager.on('event', (event) => {
-        if (event.type === 'account' && event.event.type === 'counters' && event.event.counters.downloaded > 0) resolve();
+        if (event.type === 'account' && event.event.type === 'counters' && event.event.counters.downloaded > 0)
+          resolve();
       }),
     );
     await manager.start(sync.id, 'alice-admin');

@@ -43,7 +43,9 @@ test('destination set asks for the admin password on a terminal, without echo', 
 });
 
 test('without a terminal a missing password is a one-line error, not a prompt', async () => {
-  const result = await run(['destination', 'set', '--host', 'h', '--admin-user', 'admin'], { dataDir: path.join(tempDir(), 'data') });
+  const result = await run(['destination', 'set', '--host', 'h', '--admin-user', 'admin'], {
+    dataDir: path.join(tempDir(), 'data'),
+  });
   assert.equal(result.code, 2);
   assert.match(result.stderr, /--admin-user needs a password/);
 });

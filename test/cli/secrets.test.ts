@@ -21,7 +21,11 @@ function forms(secret: string): Buffer[] {
     Buffer.from(secret, 'utf8'),
     Buffer.from(Buffer.from(secret, 'utf8').toString('base64').replace(/=+$/, '')),
     Buffer.from(JSON.stringify(secret).slice(1, -1)),
-    Buffer.from(JSON.stringify(secret).slice(1, -1).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)),
+    Buffer.from(
+      JSON.stringify(secret)
+        .slice(1, -1)
+        .replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    ),
     Buffer.from(Buffer.from(secret, 'utf8').toString('hex')),
   ];
 }
@@ -39,14 +43,18 @@ function assertNoSecrets(dataDir: string, secrets: string[]): void {
   for (const file of files) {
     const bytes = fs.readFileSync(file);
     for (const secret of secrets) {
-      for (const form of forms(secret)) assert.equal(bytes.includes(form), false, `${path.basename(file)} holds ${JSON.stringify(secret)}`);
+      for (const form of forms(secret))
+        assert.equal(bytes.includes(form), false, `${path.basename(file)} holds ${JSON.stringify(secret)}`);
     }
   }
 }
 
 function writeCsv(dir: string): string {
   const file = path.join(dir, 'accounts.csv');
-  fs.writeFileSync(file, `email,password,admin\r\nimp1@x.org,"imp ""q"" , comma",yes\r\nimp2@x.org,${PASSWORDS.imported2},no\r\n`);
+  fs.writeFileSync(
+    file,
+    `email,password,admin\r\nimp1@x.org,"imp ""q"" , comma",yes\r\nimp2@x.org,${PASSWORDS.imported2},no\r\n`,
+  );
   return file;
 }
 
@@ -56,8 +64,24 @@ test('secrets: after every command that stores a password, no file of the data d
   const pwFile = path.join(work, 'pw.txt');
   fs.writeFileSync(pwFile, `${PASSWORDS.fromFile}\n`);
   const steps: [string[], Record<string, string>?][] = [
-    [['destination', 'set', '--host', 'imap.example', '--admin-user', 'master'], { IMAP_MIGRATE_ADMIN_PASSWORD: PASSWORDS.admin }],
-    [['smtp', 'set', '--host', 'smtp.example', '--user', 'u', '--password', PASSWORDS.smtp, '--from', 'ops@example.org']],
+    [
+      ['destination', 'set', '--host', 'imap.example', '--admin-user', 'master'],
+      { IMAP_MIGRATE_ADMIN_PASSWORD: PASSWORDS.admin },
+    ],
+    [
+      [
+        'smtp',
+        'set',
+        '--host',
+        'smtp.example',
+        '--user',
+        'u',
+        '--password',
+        PASSWORDS.smtp,
+        '--from',
+        'ops@example.org',
+      ],
+    ],
     [['accounts', 'add', 'added@x.org', '--password', PASSWORDS.added, '--admin']],
     [['accounts', 'add', 'file@x.org', '--password-file', pwFile]],
     [['accounts', 'import', writeCsv(work)]],
@@ -76,15 +100,25 @@ test('secrets: after every command that stores a password, no file of the data d
   const exported = await run(['accounts', 'export', '--with-passwords', '--json'], { dataDir });
   assert.equal(exported.code, 0, exported.stderr);
   assert.match(exported.stderr, /plaintext passwords/);
-  const byEmail = Object.fromEntries(JSON.parse(exported.stdout).map((a: { email: string; password: string }) => [a.email, a.password]));
-  assert.deepEqual(byEmail, { 'added@x.org': PASSWORDS.added, 'file@x.org': PASSWORDS.edited, 'imp1@x.org': PASSWORDS.imported, 'imp2@x.org': PASSWORDS.imported2 });
+  const byEmail = Object.fromEntries(
+    JSON.parse(exported.stdout).map((a: { email: string; password: string }) => [a.email, a.password]),
+  );
+  assert.deepEqual(byEmail, {
+    'added@x.org': PASSWORDS.added,
+    'file@x.org': PASSWORDS.edited,
+    'imp1@x.org': PASSWORDS.imported,
+    'imp2@x.org': PASSWORDS.imported2,
+  });
 });
 
 test('secrets: with IMAP_MIGRATE_KEY there is no key file; a wrong key is a clear one-line error', async () => {
   const work = tempDir();
   const dataDir = path.join(work, 'data');
   const env = { IMAP_MIGRATE_KEY: 'the right key' };
-  const set = await run(['destination', 'set', '--host', 'h', '--admin-user', 'a', '--admin-password', PASSWORDS.admin], { dataDir, env });
+  const set = await run(
+    ['destination', 'set', '--host', 'h', '--admin-user', 'a', '--admin-password', PASSWORDS.admin],
+    { dataDir, env },
+  );
   assert.equal(set.code, 0, set.stderr);
   const imported = await run(['accounts', 'import', writeCsv(work)], { dataDir, env });
   assert.equal(imported.code, 0, imported.stderr);
@@ -98,7 +132,10 @@ test('secrets: with IMAP_MIGRATE_KEY there is no key file; a wrong key is a clea
   assert.equal(right.code, 0, right.stderr);
   assert.ok(right.stdout.includes(PASSWORDS.imported2));
   assert.equal(wrong.code, 2);
-  assert.match(wrong.stderr, /^imap-migrate: cannot decrypt stored passwords: the key from IMAP_MIGRATE_KEY does not match the one they were saved with/);
+  assert.match(
+    wrong.stderr,
+    /^imap-migrate: cannot decrypt stored passwords: the key from IMAP_MIGRATE_KEY does not match the one they were saved with/,
+  );
   assert.equal(wrong.stderr.trim().split('\n').length, 1);
   assert.equal(none.code, 2, 'no key at all: nothing is sealed with a new key');
   assert.match(none.stderr, /cannot decrypt stored passwords: the key file .*secret\.key is missing/);

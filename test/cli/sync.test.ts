@@ -18,10 +18,18 @@ let destination: Dovecot;
 let dataDir: string;
 
 before(async () => {
-  [source, destination] = await Promise.all([startDovecot({ users, separator: '.' }), startDovecot({ users, separator: '/' })]);
+  [source, destination] = await Promise.all([
+    startDovecot({ users, separator: '.' }),
+    startDovecot({ users, separator: '/' }),
+  ]);
   for (const user of users) {
     await seedMailbox(source, user.name, [
-      { path: 'INBOX', messages: Array.from({ length: 5 }, (_, i) => ({ raw: makeMessage({ subject: `${user.name} ${i}`, messageId: `<${i}.${user.name}>` }) })) },
+      {
+        path: 'INBOX',
+        messages: Array.from({ length: 5 }, (_, i) => ({
+          raw: makeMessage({ subject: `${user.name} ${i}`, messageId: `<${i}.${user.name}>` }),
+        })),
+      },
       { path: 'Archive/2024', messages: [{ raw: makeMessage({ subject: 'old', messageId: `<old.${user.name}>` }) }] },
     ]);
   }
@@ -29,7 +37,10 @@ before(async () => {
   const csv = path.join(tempDir('imap-migrate-csv-'), 'accounts.csv');
   fs.writeFileSync(csv, 'email,password,admin\n' + users.map((u) => `${u.name},"${u.password}",no`).join('\n') + '\n');
   const port = String(destination.port);
-  assert.equal((await run(['destination', 'set', '--host', '127.0.0.1', '--port', port, '--tls', 'none'], { dataDir })).code, 0);
+  assert.equal(
+    (await run(['destination', 'set', '--host', '127.0.0.1', '--port', port, '--tls', 'none'], { dataDir })).code,
+    0,
+  );
   const imported = await run(['accounts', 'import', csv], { dataDir });
   assert.equal(imported.code, 0, imported.stderr);
 });
@@ -38,7 +49,20 @@ after(async () => {
   await Promise.all([source?.stop(), destination?.stop()]);
 });
 
-const syncArgs = () => ['sync', 'create', '--host', '127.0.0.1', '--port', String(source.port), '--tls', 'none', '--mode', 'new', '--threads', '2'];
+const syncArgs = () => [
+  'sync',
+  'create',
+  '--host',
+  '127.0.0.1',
+  '--port',
+  String(source.port),
+  '--tls',
+  'none',
+  '--mode',
+  'new',
+  '--threads',
+  '2',
+];
 
 test('a dry run sync reports what it would copy and changes nothing', async () => {
   const created = await run([...syncArgs(), '--group', 'specific', '--accounts', 'ann@example.com'], { dataDir });
@@ -70,7 +94,12 @@ test('sync create + sync run migrates every account; show --json gives the count
   for (const account of json.lastRun.accounts) {
     assert.equal(account.counters.downloaded, 6);
     assert.equal(account.counters.messages, 6);
-    assert.ok(account.log.some((line: { text: string }) => /folder Archive.2024 -> Archive\/2024: created, copied 1/.test(line.text)), JSON.stringify(account.log));
+    assert.ok(
+      account.log.some((line: { text: string }) =>
+        /folder Archive.2024 -> Archive\/2024: created, copied 1/.test(line.text),
+      ),
+      JSON.stringify(account.log),
+    );
   }
   assert.doesNotMatch(shown.stdout + result.stdout, /ann pass|ben-pass/);
   const again = await run(['sync', 'run', id], { dataDir });
@@ -93,7 +122,10 @@ test('an account whose source login fails makes the run exit 1; the others compl
 
 test('--connections: create with it, show it, recreate keeps or changes it; bad values are refused; an older sync shows the default', async () => {
   const help = await run(['sync', 'create', '--help'], { dataDir });
-  assert.match(help.stdout.replace(/\s+/g, ' '), /--connections Connections per user on each server; that many folders of an account are synced at once \(default 4; Dovecot allows 10\)/);
+  assert.match(
+    help.stdout.replace(/\s+/g, ' '),
+    /--connections Connections per user on each server; that many folders of an account are synced at once \(default 4; Dovecot allows 10\)/,
+  );
 
   const created = await run([...syncArgs(), '--start', 'manual', '--connections', '6'], { dataDir });
   assert.equal(created.code, 0, created.stderr);
@@ -101,7 +133,8 @@ test('--connections: create with it, show it, recreate keeps or changes it; bad 
   const shown = await run(['sync', 'show', id], { dataDir });
   assert.equal(shown.code, 0, shown.stderr);
   assert.match(shown.stdout, /Threads: 2 {2}Connections per user: 6 {2}Group: all/);
-  const showJson = async (syncId: string) => JSON.parse((await run(['sync', 'show', syncId, '--json'], { dataDir })).stdout).sync;
+  const showJson = async (syncId: string) =>
+    JSON.parse((await run(['sync', 'show', syncId, '--json'], { dataDir })).stdout).sync;
   assert.equal((await showJson(id)).connections, 6);
 
   // The other way to change a sync's settings: recreate it with the option (and without: it carries over).
@@ -127,21 +160,32 @@ test('--connections: create with it, show it, recreate keeps or changes it; bad 
     const result = await run([...args], { dataDir });
     assert.equal(result.code, 2, `${args.join(' ')}: ${result.stdout}${result.stderr}`);
     assert.ok(!hasStack(result.stderr), result.stderr);
-    assert.equal(result.stderr.trim(), `imap-migrate: --connections must be a whole number from 1 to 50, not "${value}"`);
+    assert.equal(
+      result.stderr.trim(),
+      `imap-migrate: --connections must be a whole number from 1 to 50, not "${value}"`,
+    );
   }
   assert.deepEqual(savedSyncs(), before, 'a refused --connections stores nothing');
 
   // A sync saved before the setting existed has no connections field: it shows (and recreates with) the default.
   const created2 = await run([...syncArgs(), '--start', 'manual', '--connections', '9'], { dataDir });
   const oldId = created2.stdout.trim();
-  const lines = fs.readFileSync(syncsFile, 'utf8').split('\n').map((line) => {
-    if (!line.includes(oldId)) return line;
-    const doc = JSON.parse(line);
-    delete doc.connections;
-    return JSON.stringify(doc);
-  });
+  const lines = fs
+    .readFileSync(syncsFile, 'utf8')
+    .split('\n')
+    .map((line) => {
+      if (!line.includes(oldId)) return line;
+      const doc = JSON.parse(line);
+      delete doc.connections;
+      return JSON.stringify(doc);
+    });
   fs.writeFileSync(syncsFile, lines.join('\n'));
-  assert.ok(!fs.readFileSync(syncsFile, 'utf8').split('\n').some((line) => line.includes(oldId) && line.includes('connections')));
+  assert.ok(
+    !fs
+      .readFileSync(syncsFile, 'utf8')
+      .split('\n')
+      .some((line) => line.includes(oldId) && line.includes('connections')),
+  );
   assert.match((await run(['sync', 'show', oldId], { dataDir })).stdout, /Connections per user: 4 /);
   assert.equal((await showJson(oldId)).connections, 4);
   const fromOld = await run(['sync', 'recreate', oldId, '--start', 'manual'], { dataDir });
@@ -155,7 +199,18 @@ test('bad sync input is exit 2 with one line', async () => {
     ['sync', 'create', '--host', '127.0.0.1', '--port', '99999', '--mode', 'new'],
     ['sync', 'create', '--host', '127.0.0.1', '--mode', 'all', '--no-dry-run'],
     ['sync', 'create', '--host', '127.0.0.1', '--mode', 'new', '--notify', 'a@x.org;not an address'],
-    ['sync', 'create', '--host', '127.0.0.1', '--mode', 'new', '--group', 'specific', '--accounts', 'nobody@example.com'],
+    [
+      'sync',
+      'create',
+      '--host',
+      '127.0.0.1',
+      '--mode',
+      'new',
+      '--group',
+      'specific',
+      '--accounts',
+      'nobody@example.com',
+    ],
   ]) {
     const result = await run(args, { dataDir });
     assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);

@@ -7,7 +7,8 @@ import { parseEmail, parseHost, parsePort, parseTls, resolvePassword } from '../
 import { makeTempDir } from '../helpers/tempDirs.ts';
 
 function usage(pattern: RegExp) {
-  return (e: unknown) => e instanceof UsageError && e.exitCode === 2 && pattern.test(e.message) && !e.message.includes('\n');
+  return (e: unknown) =>
+    e instanceof UsageError && e.exitCode === 2 && pattern.test(e.message) && !e.message.includes('\n');
 }
 
 test('validate: ports are whole numbers 1-65535', () => {
@@ -22,11 +23,13 @@ test('validate: hosts, TLS modes, emails', () => {
   assert.equal(parseHost(' mail.example.org '), 'mail.example.org');
   assert.equal(parseHost('[::1]'), '::1');
   assert.equal(parseHost('192.0.2.7'), '192.0.2.7');
-  for (const bad of ['', 'has space', 'imaps://x', 'user@host', 'mail.x:993', 'a\u0007b']) assert.throws(() => parseHost(bad), UsageError, bad);
+  for (const bad of ['', 'has space', 'imaps://x', 'user@host', 'mail.x:993', 'a\u0007b'])
+    assert.throws(() => parseHost(bad), UsageError, bad);
   assert.equal(parseTls('TLS'), 'tls');
   assert.throws(() => parseTls('ssl'), usage(/--tls must be one of none, starttls, tls/));
   assert.equal(parseEmail(' Ann@Example.ORG', 'EMAIL'), 'ann@example.org');
-  for (const bad of ['plain', 'a@@b', 'a b@c', '@b', 'a@', 'a@b..c', `${'x'.repeat(250)}@b.c`]) assert.throws(() => parseEmail(bad, 'EMAIL'), UsageError, bad);
+  for (const bad of ['plain', 'a@@b', 'a b@c', '@b', 'a@', 'a@b..c', `${'x'.repeat(250)}@b.c`])
+    assert.throws(() => parseEmail(bad, 'EMAIL'), UsageError, bad);
 });
 
 test('validate: a password from the option, a file or the environment; empty or both is bad usage', () => {

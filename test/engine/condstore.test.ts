@@ -1,4 +1,4 @@
-// The CONDSTORE fast path (SPEC E4 with RFC 7162) and the full scan kept for servers without
+// The CONDSTORE fast path (docs/spec.md E4 with RFC 7162) and the full scan kept for servers without
 // it: an unchanged folder costs no FETCH at all, a source that only changed flags or received
 // messages is planned from CHANGEDSINCE, and anything else (a destination touched by someone,
 // an expunge, no CONDSTORE) is scanned in full, with the same exact result.
@@ -7,7 +7,15 @@ import { after, before, test } from 'node:test';
 import { ImapSession } from '../../source/imap/session.ts';
 import type { AccountSyncDeps } from '../../source/engine/accountSync.ts';
 import { startDovecot, type Dovecot } from '../helpers/dovecot.ts';
-import { appendRaw, compareMailboxes, connectAs, deleteMessages, makeMessage, readMailbox, seedMailbox } from '../helpers/mail.ts';
+import {
+  appendRaw,
+  compareMailboxes,
+  connectAs,
+  deleteMessages,
+  makeMessage,
+  readMailbox,
+  seedMailbox,
+} from '../helpers/mail.ts';
 import { jobBetween, run, tempStateStore } from './support.ts';
 
 const user = { name: 'frank@example.com', password: 'frank-pass' };
@@ -21,12 +29,27 @@ const corpus = (prefix: string) => [
   {
     path: 'INBOX',
     messages: Array.from({ length: 12 }, (_, i) => ({
-      raw: makeMessage({ subject: `${prefix} ${i}`, messageId: i === 5 ? null : `<${prefix}-${i}@example.com>`, sizeBytes: 3000 + i * 500 }),
+      raw: makeMessage({
+        subject: `${prefix} ${i}`,
+        messageId: i === 5 ? null : `<${prefix}-${i}@example.com>`,
+        sizeBytes: 3000 + i * 500,
+      }),
       flags: i % 3 === 0 ? ['\\Seen'] : i === 4 ? ['$Label1', '\\Flagged'] : [],
     })),
   },
-  { path: 'Archive/2024', messages: [{ raw: makeMessage({ subject: `${prefix} archived`, messageId: `<${prefix}-a@example.com>` }), flags: ['\\Seen'] }] },
-  { path: 'Quiet', messages: [{ raw: makeMessage({ subject: `${prefix} quiet`, messageId: `<${prefix}-q@example.com>` }) }] },
+  {
+    path: 'Archive/2024',
+    messages: [
+      {
+        raw: makeMessage({ subject: `${prefix} archived`, messageId: `<${prefix}-a@example.com>` }),
+        flags: ['\\Seen'],
+      },
+    ],
+  },
+  {
+    path: 'Quiet',
+    messages: [{ raw: makeMessage({ subject: `${prefix} quiet`, messageId: `<${prefix}-q@example.com>` }) }],
+  },
 ];
 
 before(async () => {
@@ -44,11 +67,19 @@ before(async () => {
 });
 
 after(async () => {
-  await Promise.all([withCondstore?.source.stop(), withCondstore?.destination.stop(), without?.source.stop(), without?.destination.stop()]);
+  await Promise.all([
+    withCondstore?.source.stop(),
+    withCondstore?.destination.stop(),
+    without?.source.stop(),
+    without?.destination.stop(),
+  ]);
 });
 
 /** Counts the listing and fetching calls of both sides. */
-function spying(): { calls: { source: Calls; destination: Calls }; openSession: NonNullable<AccountSyncDeps['openSession']> } {
+function spying(): {
+  calls: { source: Calls; destination: Calls };
+  openSession: NonNullable<AccountSyncDeps['openSession']>;
+} {
   const zero = () => Object.fromEntries(SPIED.map((name) => [name, 0])) as Calls;
   const calls = { source: zero(), destination: zero() };
   return {
@@ -68,11 +99,17 @@ function spying(): { calls: { source: Calls; destination: Calls }; openSession: 
 }
 
 async function same(pair: { source: Dovecot; destination: Dovecot }): Promise<string[]> {
-  return compareMailboxes(await readMailbox(pair.source, user.name), await readMailbox(pair.destination, user.name), { ignoreEmptyExtraFolders: true });
+  return compareMailboxes(await readMailbox(pair.source, user.name), await readMailbox(pair.destination, user.name), {
+    ignoreEmptyExtraFolders: true,
+  });
 }
 
 /** Every recorded source UID → destination UID pair names the same bytes on both sides. */
-async function assertRecordExact(state: ReturnType<typeof tempStateStore>['state'], pairKey: string, pair: { source: Dovecot; destination: Dovecot }): Promise<void> {
+async function assertRecordExact(
+  state: ReturnType<typeof tempStateStore>['state'],
+  pairKey: string,
+  pair: { source: Dovecot; destination: Dovecot },
+): Promise<void> {
   const src = (await readMailbox(pair.source, user.name)).folders.find((f) => f.path === 'INBOX')!;
   const dst = (await readMailbox(pair.destination, user.name)).folders.find((f) => f.path === 'INBOX')!;
   const record = await state.load(pairKey, 'INBOX');
@@ -80,7 +117,10 @@ async function assertRecordExact(state: ReturnType<typeof tempStateStore>['state
   for (const [sourceUid, destUid] of record!.copies) {
     const a = src.messages.find((m) => m.uid === sourceUid);
     const b = dst.messages.find((m) => m.uid === destUid);
-    assert.ok(a && b && a.sha256 === b.sha256 && a.internalDate === b.internalDate, `record ${sourceUid} -> ${destUid}`);
+    assert.ok(
+      a && b && a.sha256 === b.sha256 && a.internalDate === b.internalDate,
+      `record ${sourceUid} -> ${destUid}`,
+    );
   }
 }
 
@@ -92,7 +132,13 @@ async function changeSource(dovecot: Dovecot, tag: string): Promise<void> {
   } finally {
     await client.logout();
   }
-  await appendRaw(dovecot, user.name, 'INBOX', makeMessage({ subject: `${tag} late`, messageId: `<${tag}-late@example.com>` }), ['\\Seen']);
+  await appendRaw(
+    dovecot,
+    user.name,
+    'INBOX',
+    makeMessage({ subject: `${tag} late`, messageId: `<${tag}-late@example.com>` }),
+    ['\\Seen'],
+  );
 }
 
 test('CONDSTORE: an unchanged folder costs no SELECT and no FETCH; changed flags and new messages go by CHANGEDSINCE', async () => {
@@ -110,8 +156,20 @@ test('CONDSTORE: an unchanged folder costs no SELECT and no FETCH; changed flags
   assert.equal(second.status, 'complete');
   assert.equal(second.counters.downloaded, 0);
   assert.equal(second.counters.messages, 14);
-  assert.deepEqual(quiet.calls.source, { select: 0, listMessages: 0, listChangedSince: 0, identify: 0, fetchSources: 0 });
-  assert.deepEqual(quiet.calls.destination, { select: 0, listMessages: 0, listChangedSince: 0, identify: 0, fetchSources: 0 });
+  assert.deepEqual(quiet.calls.source, {
+    select: 0,
+    listMessages: 0,
+    listChangedSince: 0,
+    identify: 0,
+    fetchSources: 0,
+  });
+  assert.deepEqual(quiet.calls.destination, {
+    select: 0,
+    listMessages: 0,
+    listChangedSince: 0,
+    identify: 0,
+    fetchSources: 0,
+  });
   assert.ok(second.log.some((line) => /INBOX.*unchanged since the last pass/.test(line.text)));
 
   // S3: one message's flags changed and one message arrived on the source.

@@ -1,4 +1,4 @@
-// Failures (SPEC E6, E8): a refused login, a message the destination refuses, a connection
+// Failures (docs/spec.md E6, E8): a refused login, a message the destination refuses, a connection
 // dropped in the middle of a folder, a full destination, a 25 MB message.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -16,14 +16,24 @@ let source: Dovecot;
 let destination: Dovecot;
 
 const bulk = (prefix: string, count: number, bytes = 20_000) =>
-  Array.from({ length: count }, (_, i) => ({ raw: makeMessage({ subject: `${prefix} ${i}`, messageId: `<${prefix}-${i}@example.com>`, sizeBytes: bytes }) }));
+  Array.from({ length: count }, (_, i) => ({
+    raw: makeMessage({ subject: `${prefix} ${i}`, messageId: `<${prefix}-${i}@example.com>`, sizeBytes: bytes }),
+  }));
 
 before(async () => {
   [source, destination] = await Promise.all([
     startDovecot({ users: [carol, dave, erin], separator: '/' }),
     startDovecot({ users: [carol, { ...dave, quotaBytes: 300_000 }, erin], separator: '/', quota: true }),
   ]);
-  await seedMailbox(source, carol.name, [{ path: 'INBOX', messages: bulk('c', 60) }, { path: 'Big', messages: [{ raw: makeMessage({ subject: 'huge', messageId: '<huge@example.com>', sizeBytes: 25 * 1024 * 1024 }) }] }]);
+  await seedMailbox(source, carol.name, [
+    { path: 'INBOX', messages: bulk('c', 60) },
+    {
+      path: 'Big',
+      messages: [
+        { raw: makeMessage({ subject: 'huge', messageId: '<huge@example.com>', sizeBytes: 25 * 1024 * 1024 }) },
+      ],
+    },
+  ]);
   await seedMailbox(source, dave.name, [{ path: 'INBOX', messages: bulk('d', 30) }]);
   const erinMail = bulk('e', 30, 2000);
   erinMail[2] = { raw: makeMessage({ subject: 'e 2', messageId: '<e-2@example.com>', sizeBytes: 20_000 }) };
@@ -55,7 +65,9 @@ test('a dropped source connection mid-folder is retried and the account complete
     assert.ok(proxy.connections >= 2, 'it reconnected');
     assert.ok(result.log.some((line) => /reconnecting/.test(line.text)));
     assert.deepEqual(
-      compareMailboxes(await readMailbox(source, carol.name), await readMailbox(destination, carol.name), { ignoreEmptyExtraFolders: true }),
+      compareMailboxes(await readMailbox(source, carol.name), await readMailbox(destination, carol.name), {
+        ignoreEmptyExtraFolders: true,
+      }),
       [],
     );
   } finally {
@@ -115,5 +127,8 @@ test('a full destination stops that account with OVERQUOTA', async () => {
   const result = await run(job, { state: tempStateStore().state });
   assert.equal(result.status, 'failed');
   assert.equal(result.errors.at(-1)?.code, 'OVERQUOTA');
-  assert.ok(result.counters.downloaded > 0 && result.counters.downloaded < 30, `copied ${result.counters.downloaded} before the quota`);
+  assert.ok(
+    result.counters.downloaded > 0 && result.counters.downloaded < 30,
+    `copied ${result.counters.downloaded} before the quota`,
+  );
 });

@@ -13,11 +13,27 @@ import { jobBetween, run, tempStateStore } from './support.ts';
 
 const owner = { name: 'owner@example.com', password: 'owner-pass' };
 const cases: { side: 'source' | 'destination'; fault: Fault; label: string }[] = [
-  ...[2_000, 60_000, 300_000, 900_000, 1_600_000].map((bytes) => ({ side: 'source' as const, fault: { kind: 'reset-server-bytes' as const, bytes }, label: `source reset after ${bytes} bytes` })),
-  ...[3_000, 60_000, 300_000, 900_000, 1_600_000].map((bytes) => ({ side: 'destination' as const, fault: { kind: 'reset-client-bytes' as const, bytes }, label: `destination reset after ${bytes} bytes sent` })),
-  { side: 'destination', fault: { kind: 'drop-server-line', pattern: /^\S+ OK \[APPENDUID/m }, label: 'destination OK to an APPEND lost' },
+  ...[2_000, 60_000, 300_000, 900_000, 1_600_000].map((bytes) => ({
+    side: 'source' as const,
+    fault: { kind: 'reset-server-bytes' as const, bytes },
+    label: `source reset after ${bytes} bytes`,
+  })),
+  ...[3_000, 60_000, 300_000, 900_000, 1_600_000].map((bytes) => ({
+    side: 'destination' as const,
+    fault: { kind: 'reset-client-bytes' as const, bytes },
+    label: `destination reset after ${bytes} bytes sent`,
+  })),
+  {
+    side: 'destination',
+    fault: { kind: 'drop-server-line', pattern: /^\S+ OK \[APPENDUID/m },
+    label: 'destination OK to an APPEND lost',
+  },
   { side: 'source', fault: { kind: 'stall-server-bytes', bytes: 500_000 }, label: 'source stalls without closing' },
-  { side: 'destination', fault: { kind: 'stall-server-bytes', bytes: 2_000 }, label: 'destination stalls without closing' },
+  {
+    side: 'destination',
+    fault: { kind: 'stall-server-bytes', bytes: 2_000 },
+    label: 'destination stalls without closing',
+  },
 ];
 const users = cases.map((_, i) => ({ name: `case${i}@example.com`, password: `case-${i}` }));
 let source: Dovecot;
@@ -25,8 +41,18 @@ let destination: Dovecot;
 let expected: MailboxSnapshot;
 
 before(async () => {
-  [source, destination] = await Promise.all([startDovecot({ users: [owner] }), startDovecot({ users: [...users, { ...owner }] })]);
-  const small = (folder: string, i: number) => ({ raw: makeMessage({ subject: `${folder} ${i}`, sizeBytes: 8_000 + i * 97, messageId: i % 9 === 0 ? null : undefined }), flags: i % 4 === 0 ? ['\\Seen'] : [] });
+  [source, destination] = await Promise.all([
+    startDovecot({ users: [owner] }),
+    startDovecot({ users: [...users, { ...owner }] }),
+  ]);
+  const small = (folder: string, i: number) => ({
+    raw: makeMessage({
+      subject: `${folder} ${i}`,
+      sizeBytes: 8_000 + i * 97,
+      messageId: i % 9 === 0 ? null : undefined,
+    }),
+    flags: i % 4 === 0 ? ['\\Seen'] : [],
+  });
   await seedMailbox(source, owner.name, [
     {
       path: 'INBOX',
@@ -57,13 +83,16 @@ for (const [index, { side, fault, label }] of cases.entries()) {
       const result = await run(job, {
         state: tempStateStore().state,
         // A stalled socket is noticed after 2 s here (5 minutes by default).
-        openSession: (_side, access, options) => ImapSession.open(access.endpoint, access.credentials, { ...options, socketTimeoutMs: 2000 }),
+        openSession: (_side, access, options) =>
+          ImapSession.open(access.endpoint, access.credentials, { ...options, socketTimeoutMs: 2000 }),
       });
       assert.equal(proxy.fired, 1, 'the fault happened');
       assert.equal(result.status, 'complete', JSON.stringify(result.errors));
       assert.equal(result.counters.errors, 0);
       assert.ok(proxy.connections >= 2 || side === 'source', 'the destination was reconnected');
-      const differences = compareMailboxes(expected, await readMailbox(destination, user.name), { ignoreEmptyExtraFolders: true });
+      const differences = compareMailboxes(expected, await readMailbox(destination, user.name), {
+        ignoreEmptyExtraFolders: true,
+      });
       assert.deepEqual(differences, []);
     } finally {
       await proxy.close();
@@ -72,7 +101,10 @@ for (const [index, { side, fault, label }] of cases.entries()) {
 }
 
 test('fault: 20 ms latency each way on both sides still copies exactly', async () => {
-  const [sourceProxy, destinationProxy] = await Promise.all([startFaultProxy(source.port), startFaultProxy(destination.port)]);
+  const [sourceProxy, destinationProxy] = await Promise.all([
+    startFaultProxy(source.port),
+    startFaultProxy(destination.port),
+  ]);
   try {
     sourceProxy.latencyMs = 20;
     destinationProxy.latencyMs = 20;
@@ -81,7 +113,10 @@ test('fault: 20 ms latency each way on both sides still copies exactly', async (
     job.destination.endpoint = { ...job.destination.endpoint, port: destinationProxy.port };
     const result = await run(job, { state: tempStateStore().state });
     assert.equal(result.status, 'complete', JSON.stringify(result.errors));
-    assert.deepEqual(compareMailboxes(expected, await readMailbox(destination, owner.name), { ignoreEmptyExtraFolders: true }), []);
+    assert.deepEqual(
+      compareMailboxes(expected, await readMailbox(destination, owner.name), { ignoreEmptyExtraFolders: true }),
+      [],
+    );
   } finally {
     await Promise.all([sourceProxy.close(), destinationProxy.close()]);
   }

@@ -1,4 +1,4 @@
-// Every history entry type of SPEC D5 is written by the event it names, with the OS user for
+// Every history entry type of docs/spec.md D5 is written by the event it names, with the OS user for
 // actions taken by a person and none for the system.
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -21,7 +21,12 @@ let store: Store;
 
 before(async () => {
   [source, destination] = await Promise.all([startDovecot({ users: [kim, lee] }), startDovecot({ users: [kim, lee] })]);
-  await seedMailbox(source, kim.name, [{ path: 'INBOX', messages: Array.from({ length: 600 }, (_, i) => ({ raw: makeMessage({ subject: `k${i}`, sizeBytes: 20_000 }) })) }]);
+  await seedMailbox(source, kim.name, [
+    {
+      path: 'INBOX',
+      messages: Array.from({ length: 600 }, (_, i) => ({ raw: makeMessage({ subject: `k${i}`, sizeBytes: 20_000 }) })),
+    },
+  ]);
   store = await openStore({ dataDir: path.join(tempDir(), 'data'), write: true });
   store.settings.setDestination({ host: '127.0.0.1', port: destination.port, tls: 'none', allowInvalidCert: false });
   for (const user of [kim, lee]) await store.accounts.add({ email: user.name, password: user.password });
@@ -35,7 +40,10 @@ after(async () => {
 test('history: every entry type, users for people and none for the system', async () => {
   let sends = 0;
   // Every other notification fails, as an SMTP server that is down sometimes would.
-  const notifier: NotifyPort = { notify: async () => ((sends += 1) % 2 === 0 ? { ok: true, detail: 'to ops@example.com' } : { ok: false, detail: 'SMTP down' }) };
+  const notifier: NotifyPort = {
+    notify: async () =>
+      (sends += 1) % 2 === 0 ? { ok: true, detail: 'to ops@example.com' } : { ok: false, detail: 'SMTP down' },
+  };
   const manager = new SyncManager({
     syncs: syncRepository(store),
     state: new NedbCopyStateStore(store.db.collection('copy_state') as never),
@@ -43,9 +51,17 @@ test('history: every entry type, users for people and none for the system', asyn
     notifier,
   });
   const settings = (overrides: Partial<SyncSettings> = {}): SyncSettings =>
-    defaultSyncSettings({ host: '127.0.0.1', port: source.port, tls: 'none', allowInvalidCert: false }, [{ email: kim.name, remoteUser: kim.name }], {
-      dryRun: false, group: 'specific', start: 'manual', notify: ['ops@example.com'], ...overrides,
-    });
+    defaultSyncSettings(
+      { host: '127.0.0.1', port: source.port, tls: 'none', allowInvalidCert: false },
+      [{ email: kim.name, remoteUser: kim.name }],
+      {
+        dryRun: false,
+        group: 'specific',
+        start: 'manual',
+        notify: ['ops@example.com'],
+        ...overrides,
+      },
+    );
 
   const long = await manager.create(settings(), 'alice');
   // Each control right after a start: the run is going then, however fast the machine.
@@ -61,7 +77,10 @@ test('history: every entry type, users for people and none for the system', asyn
   assert.deepEqual((await manager.tick()).started, [long.id]);
   await manager.waitFor(long.id);
 
-  const failing = await manager.create(settings({ accounts: [{ email: lee.name, remoteUser: lee.name, remotePassword: 'wrong' }] }), 'bob');
+  const failing = await manager.create(
+    settings({ accounts: [{ email: lee.name, remoteUser: lee.name, remotePassword: 'wrong' }] }),
+    'bob',
+  );
   await manager.start(failing.id, 'bob');
   assert.equal((await manager.waitFor(failing.id))!.status, 'Complete with errors');
   await manager.create(settings(), 'bob', failing.id);
@@ -75,8 +94,21 @@ test('history: every entry type, users for people and none for the system', asyn
 
   const entries = (await Promise.all((await repository.list()).map((sync) => repository.historyOf(sync.id)))).flat();
   const seen = new Set(entries.map((entry) => entry.type));
-  assert.deepEqual(HISTORY_TYPES.filter((type) => !seen.has(type)), [], 'every type written');
-  const people = ['Sync - User Start', 'Sync - User Pause', 'Sync - User Stop', 'Sync - User Restart', 'Threads Changed', 'Note', 'Sync - Created', 'Sync - Recreated'];
+  assert.deepEqual(
+    HISTORY_TYPES.filter((type) => !seen.has(type)),
+    [],
+    'every type written',
+  );
+  const people = [
+    'Sync - User Start',
+    'Sync - User Pause',
+    'Sync - User Stop',
+    'Sync - User Restart',
+    'Threads Changed',
+    'Note',
+    'Sync - Created',
+    'Sync - Recreated',
+  ];
   for (const entry of entries) {
     if (people.includes(entry.type)) assert.ok(['alice', 'bob'].includes(entry.user), `${entry.type} by ${entry.user}`);
     else assert.equal(entry.user, '', `${entry.type} is the system's`);

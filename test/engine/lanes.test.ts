@@ -34,7 +34,11 @@ before(async () => {
     FOLDERS.map((path, f) => ({
       path,
       messages: Array.from({ length: PER_FOLDER }, (_, i) => ({
-        raw: makeMessage({ subject: `${path} ${i}`, messageId: `<lane-${f}-${i}@example.com>`, sizeBytes: 1500 + (i % 15) * 700 }),
+        raw: makeMessage({
+          subject: `${path} ${i}`,
+          messageId: `<lane-${f}-${i}@example.com>`,
+          sizeBytes: 1500 + (i % 15) * 700,
+        }),
         flags: i % 4 === 0 ? ['\\Seen', '$Label1'] : [],
       })),
     })),
@@ -50,7 +54,10 @@ after(async () => {
  * Opens every connection through a proxy per side, which counts how many are open at once. A
  * little latency by default, so that lanes overlap as they would over a network.
  */
-async function throughProxies(target: Dovecot, latencyMs = 2): Promise<{ deps: Pick<AccountSyncDeps, 'openSession'>; sourceProxy: FaultProxy; destProxy: FaultProxy }> {
+async function throughProxies(
+  target: Dovecot,
+  latencyMs = 2,
+): Promise<{ deps: Pick<AccountSyncDeps, 'openSession'>; sourceProxy: FaultProxy; destProxy: FaultProxy }> {
   const sourceProxy = await startFaultProxy(source.port);
   const destProxy = await startFaultProxy(target.port);
   proxies.push(sourceProxy, destProxy);
@@ -61,7 +68,11 @@ async function throughProxies(target: Dovecot, latencyMs = 2): Promise<{ deps: P
     destProxy,
     deps: {
       openSession: (side, access, options) =>
-        ImapSession.open({ ...access.endpoint, port: side === 'source' ? sourceProxy.port : destProxy.port }, access.credentials, options),
+        ImapSession.open(
+          { ...access.endpoint, port: side === 'source' ? sourceProxy.port : destProxy.port },
+          access.credentials,
+          options,
+        ),
     },
   };
 }
@@ -69,11 +80,17 @@ async function throughProxies(target: Dovecot, latencyMs = 2): Promise<{ deps: P
 test('folders of one account go at once, within the connection budget, and arrive exactly', async () => {
   const { deps, sourceProxy, destProxy } = await throughProxies(destination);
   const { state } = tempStateStore();
-  const result = await run(jobBetween(source, destination, user, { mode: 'flags-new', connections: 2 }), { state, ...deps });
+  const result = await run(jobBetween(source, destination, user, { mode: 'flags-new', connections: 2 }), {
+    state,
+    ...deps,
+  });
   assert.equal(result.status, 'complete', JSON.stringify(result.errors));
   assert.equal(result.counters.downloaded, FOLDERS.length * PER_FOLDER);
   assert.equal(result.counters.messages, FOLDERS.length * PER_FOLDER);
-  assert.deepEqual(compareMailboxes(await readMailbox(source, user.name), await readMailbox(destination, user.name)), []);
+  assert.deepEqual(
+    compareMailboxes(await readMailbox(source, user.name), await readMailbox(destination, user.name)),
+    [],
+  );
   for (const proxy of [sourceProxy, destProxy]) {
     assert.equal(proxy.peakOpen, 2, 'two folders at once on each side: the budget, not more');
   }
@@ -86,37 +103,65 @@ test('folders of one account go at once, within the connection budget, and arriv
 
   // A pass that only brings a few new messages keeps to one connection per side.
   await appendRaw(source, user.name, 'INBOX', makeMessage({ subject: 'late 1', messageId: '<late-1@example.com>' }));
-  await appendRaw(source, user.name, 'Lists.dev', makeMessage({ subject: 'late 2', messageId: '<late-2@example.com>' }));
+  await appendRaw(
+    source,
+    user.name,
+    'Lists.dev',
+    makeMessage({ subject: 'late 2', messageId: '<late-2@example.com>' }),
+  );
   const later = await throughProxies(destination, 0);
-  const again = await run(jobBetween(source, destination, user, { mode: 'flags-new', connections: 4 }), { state, ...later.deps });
+  const again = await run(jobBetween(source, destination, user, { mode: 'flags-new', connections: 4 }), {
+    state,
+    ...later.deps,
+  });
   assert.equal(again.status, 'complete', JSON.stringify(again.errors));
   assert.equal(again.counters.downloaded, 2);
   assert.equal(later.sourceProxy.peakOpen, 1);
   assert.equal(later.destProxy.peakOpen, 1);
-  assert.deepEqual(compareMailboxes(await readMailbox(source, user.name), await readMailbox(destination, user.name)), []);
+  assert.deepEqual(
+    compareMailboxes(await readMailbox(source, user.name), await readMailbox(destination, user.name)),
+    [],
+  );
 
   // Over a slow link the same small pass is worth more lanes: a login costs less than the
   // round trips of the folders it takes over.
   for (const [i, folder] of ['Sent', 'Receipts', 'Lists.ops'].entries()) {
-    await appendRaw(source, user.name, folder, makeMessage({ subject: `slow ${i}`, messageId: `<slow-${i}@example.com>` }));
+    await appendRaw(
+      source,
+      user.name,
+      folder,
+      makeMessage({ subject: `slow ${i}`, messageId: `<slow-${i}@example.com>` }),
+    );
   }
   const slow = await throughProxies(destination, 20);
-  const overSlowLink = await run(jobBetween(source, destination, user, { mode: 'flags-new', connections: 3 }), { state, ...slow.deps });
+  const overSlowLink = await run(jobBetween(source, destination, user, { mode: 'flags-new', connections: 3 }), {
+    state,
+    ...slow.deps,
+  });
   assert.equal(overSlowLink.status, 'complete', JSON.stringify(overSlowLink.errors));
   assert.equal(overSlowLink.counters.downloaded, 3);
   assert.ok(slow.sourceProxy.peakOpen >= 2, `more than one lane over a slow link (peak ${slow.sourceProxy.peakOpen})`);
   assert.ok(slow.sourceProxy.peakOpen <= 3 && slow.destProxy.peakOpen <= 3);
-  assert.deepEqual(compareMailboxes(await readMailbox(source, user.name), await readMailbox(destination, user.name)), []);
+  assert.deepEqual(
+    compareMailboxes(await readMailbox(source, user.name), await readMailbox(destination, user.name)),
+    [],
+  );
 });
 
 test('a server that refuses a further connection: the account goes on with the ones it has', async () => {
   // The user's own mail client holds two of the three connections the server allows: the
   // account gets one, and the further lanes it tries are refused.
-  const mailClient = await Promise.all([connectAs(strictDestination, user.name, user.password), connectAs(strictDestination, user.name, user.password)]);
+  const mailClient = await Promise.all([
+    connectAs(strictDestination, user.name, user.password),
+    connectAs(strictDestination, user.name, user.password),
+  ]);
   try {
     const { deps } = await throughProxies(strictDestination);
     const { state } = tempStateStore();
-    const result = await run(jobBetween(source, strictDestination, user, { mode: 'flags-new', connections: 4 }), { state, ...deps });
+    const result = await run(jobBetween(source, strictDestination, user, { mode: 'flags-new', connections: 4 }), {
+      state,
+      ...deps,
+    });
     assert.equal(result.status, 'complete', JSON.stringify(result.errors));
     assert.equal(result.errors.length, 0);
     // Everything the source holds by now (the first test added five messages).
@@ -128,5 +173,8 @@ test('a server that refuses a further connection: the account goes on with the o
   } finally {
     await Promise.all(mailClient.map((client) => client.logout().catch(() => client.close())));
   }
-  assert.deepEqual(compareMailboxes(await readMailbox(source, user.name), await readMailbox(strictDestination, user.name)), []);
+  assert.deepEqual(
+    compareMailboxes(await readMailbox(source, user.name), await readMailbox(strictDestination, user.name)),
+    [],
+  );
 });

@@ -1,4 +1,4 @@
-// The sync lifecycle in one process (SPEC D2–D5): threads, live thread changes, pause and
+// The sync lifecycle in one process (docs/spec.md D2–D5): threads, live thread changes, pause and
 // restart, stop, history, against two real Dovecots and a real store.
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -23,7 +23,12 @@ before(async () => {
   [source, destination] = await Promise.all([startDovecot({ users }), startDovecot({ users })]);
   for (const user of users) {
     await seedMailbox(source, user.name, [
-      { path: 'INBOX', messages: Array.from({ length: 120 }, (_, i) => ({ raw: makeMessage({ subject: `${user.name} ${i}`, sizeBytes: 4000 }) })) },
+      {
+        path: 'INBOX',
+        messages: Array.from({ length: 120 }, (_, i) => ({
+          raw: makeMessage({ subject: `${user.name} ${i}`, sizeBytes: 4000 }),
+        })),
+      },
     ]);
   }
   store = await openStore({ dataDir: path.join(tempDir(), 'data'), write: true });
@@ -40,7 +45,11 @@ after(async () => {
 
 function settings(overrides: Partial<SyncSettings> = {}): SyncSettings {
   const accounts = users.map((user) => ({ email: user.name, remoteUser: user.name }));
-  return defaultSyncSettings({ host: '127.0.0.1', port: source.port, tls: 'none', allowInvalidCert: false }, accounts, { dryRun: false, start: 'manual', ...overrides });
+  return defaultSyncSettings({ host: '127.0.0.1', port: source.port, tls: 'none', allowInvalidCert: false }, accounts, {
+    dryRun: false,
+    start: 'manual',
+    ...overrides,
+  });
 }
 
 /** Resolves at the first account event that matches (events come while the run goes on). */
@@ -72,7 +81,11 @@ function watchConcurrency(syncId: string): { peak: () => number; afterMark: () =
 
 async function destinationEqualsSource(): Promise<void> {
   for (const user of users) {
-    const differences = compareMailboxes(await readMailbox(source, user.name), await readMailbox(destination, user.name), { ignoreEmptyExtraFolders: true });
+    const differences = compareMailboxes(
+      await readMailbox(source, user.name),
+      await readMailbox(destination, user.name),
+      { ignoreEmptyExtraFolders: true },
+    );
     assert.deepEqual(differences, [], user.name);
   }
 }
@@ -92,7 +105,9 @@ test('threads 1 runs one account at a time; raised to 3 while running, three at 
   assert.ok(watch.afterMark() >= 2, `after the change up to ${watch.afterMark()} accounts ran at once`);
   assert.ok(watch.afterMark() <= 3);
   const history = await syncRepository(store).historyOf(sync.id);
-  assert.ok(history.some((entry) => entry.type === 'Threads Changed' && entry.note === '1 to 3' && entry.user === 'tester'));
+  assert.ok(
+    history.some((entry) => entry.type === 'Threads Changed' && entry.note === '1 to 3' && entry.user === 'tester'),
+  );
 });
 
 test('pause stops at a safe point; restart continues with nothing lost or copied twice', async () => {
@@ -104,7 +119,10 @@ test('pause stops at a safe point; restart continues with nothing lost or copied
   const repository = syncRepository(store);
   assert.equal((await repository.get(sync.id)).status, 'Paused');
   const [pausedRun] = await repository.runsOf(sync.id);
-  const copiedBeforePause = (await repository.accountRunsOf(pausedRun.id)).reduce((sum, a) => sum + a.counters.downloaded, 0);
+  const copiedBeforePause = (await repository.accountRunsOf(pausedRun.id)).reduce(
+    (sum, a) => sum + a.counters.downloaded,
+    0,
+  );
   assert.ok(copiedBeforePause < users.length * 120, `paused before the end (${copiedBeforePause} copied)`);
 
   await manager.restart(sync.id, 'tester');
@@ -114,7 +132,13 @@ test('pause stops at a safe point; restart continues with nothing lost or copied
   assert.equal(copiedBeforePause + copiedAfter, users.length * 120, 'every message copied exactly once over both runs');
   await destinationEqualsSource();
   const types = (await repository.historyOf(sync.id)).map((entry) => entry.type);
-  for (const type of ['Sync - Created', 'Sync - User Start', 'Sync - User Pause', 'Sync - User Restart', 'Sync - Complete']) {
+  for (const type of [
+    'Sync - Created',
+    'Sync - User Start',
+    'Sync - User Pause',
+    'Sync - User Restart',
+    'Sync - Complete',
+  ]) {
     assert.ok(types.includes(type as never), `history has ${type}: ${types.join(', ')}`);
   }
   assert.equal((await repository.runsOf(sync.id)).length, 2, 'a restart is a new run');
@@ -144,16 +168,29 @@ test('a sync left Running by a dead process is Interrupted, then restarts', asyn
   assert.deepEqual(await manager.recoverInterrupted(), [sync.id]);
   assert.equal((await repository.get(sync.id)).status, 'Interrupted');
   assert.equal((await repository.runsOf(sync.id)).find((r) => r.id === run.id)?.status, 'Interrupted');
-  assert.ok((await repository.historyOf(sync.id)).some((entry) => entry.type === 'Sync - Interrupted' && entry.user === ''));
+  assert.ok(
+    (await repository.historyOf(sync.id)).some((entry) => entry.type === 'Sync - Interrupted' && entry.user === ''),
+  );
   await manager.restart(sync.id, 'tester');
   assert.equal((await manager.waitFor(sync.id))!.status, 'Complete');
 });
 
 test('test-auth reports each account on both sides', async () => {
   const sync = await manager.create(
-    settings({ accounts: [{ email: users[0].name, remoteUser: users[0].name }, { email: users[1].name, remoteUser: users[1].name, remotePassword: 'wrong' }] }),
+    settings({
+      accounts: [
+        { email: users[0].name, remoteUser: users[0].name },
+        { email: users[1].name, remoteUser: users[1].name, remotePassword: 'wrong' },
+      ],
+    }),
     'tester',
   );
   const checks = await manager.testAuth(sync.id);
-  assert.deepEqual(checks.map((c) => [c.account, c.source.ok, c.destination.ok]), [[users[0].name, true, true], [users[1].name, false, true]]);
+  assert.deepEqual(
+    checks.map((c) => [c.account, c.source.ok, c.destination.ok]),
+    [
+      [users[0].name, true, true],
+      [users[1].name, false, true],
+    ],
+  );
 });

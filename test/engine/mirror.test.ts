@@ -13,7 +13,10 @@ let destination: Dovecot;
 // Same bytes and INTERNALDATE for the same prefix and index: the same message on either server.
 const message = (prefix: string, i: number) => {
   const date = new Date(Date.UTC(2024, 0, 1, 0, i));
-  return { raw: makeMessage({ subject: `${prefix} ${i}`, messageId: `<${prefix}-${i}@example.com>`, date }), internalDate: date };
+  return {
+    raw: makeMessage({ subject: `${prefix} ${i}`, messageId: `<${prefix}-${i}@example.com>`, date }),
+    internalDate: date,
+  };
 };
 const messages = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => message(prefix, i));
 
@@ -41,33 +44,53 @@ test('Sync All makes the destination exactly like the source', async () => {
   const job = jobBetween(source, destination, bob, { mode: 'all' });
   // The destination holds things the source does not: an extra folder, an extra message, a duplicate.
   await seedMailbox(destination, bob.name, [
-    { path: 'INBOX', messages: [...messages('in', 1), { raw: makeMessage({ subject: 'only on destination', messageId: '<extra@example.com>' }) }] },
+    {
+      path: 'INBOX',
+      messages: [
+        ...messages('in', 1),
+        { raw: makeMessage({ subject: 'only on destination', messageId: '<extra@example.com>' }) },
+      ],
+    },
   ]);
   const guarded = await run(job, { state });
   assert.equal(guarded.status, 'failed', 'deleting 1 of 2 destination messages is over the 10 % guard');
   assert.equal(guarded.errors[0].code, 'DELETE_GUARD');
-  assert.equal((await readMailbox(destination, bob.name)).folders.find((f) => f.path === 'INBOX')!.messages.length, 2, 'nothing changed');
+  assert.equal(
+    (await readMailbox(destination, bob.name)).folders.find((f) => f.path === 'INBOX')!.messages.length,
+    2,
+    'nothing changed',
+  );
 
   const first = await run({ ...job, options: { ...job.options, allowMassDelete: true } }, { state });
   assert.equal(first.status, 'complete', JSON.stringify(first.errors));
   assert.equal(first.counters.downloaded, 24, 'the message already there is adopted, not copied');
   assert.equal(first.counters.messagesDeleted, 1);
-  assert.deepEqual(compareMailboxes(userFolders(await readMailbox(source, bob.name)), userFolders(await readMailbox(destination, bob.name))), []);
+  assert.deepEqual(
+    compareMailboxes(
+      userFolders(await readMailbox(source, bob.name)),
+      userFolders(await readMailbox(destination, bob.name)),
+    ),
+    [],
+  );
 
   // Changes on both sides: the source loses messages and a folder, the destination gains a duplicate and a folder.
   const client = await connectAs(source, bob.name, bob.password);
   await client.mailboxOpen('INBOX');
   await client.messageDelete('1', { uid: true });
   await client.logout();
-  await seedMailbox(destination, bob.name, [
-    { path: 'INBOX', messages: [message('in', 1)] },
-  ]);
+  await seedMailbox(destination, bob.name, [{ path: 'INBOX', messages: [message('in', 1)] }]);
   const second = await run(job, { state });
   assert.equal(second.status, 'complete', JSON.stringify(second.errors));
   assert.equal(second.counters.messagesDeleted, 1);
   assert.equal(second.counters.duplicatesDeleted, 1);
   assert.equal(second.counters.downloaded, 0);
-  assert.deepEqual(compareMailboxes(userFolders(await readMailbox(source, bob.name)), userFolders(await readMailbox(destination, bob.name))), []);
+  assert.deepEqual(
+    compareMailboxes(
+      userFolders(await readMailbox(source, bob.name)),
+      userFolders(await readMailbox(destination, bob.name)),
+    ),
+    [],
+  );
 });
 
 test('a changed source UIDVALIDITY creates no duplicate', async () => {

@@ -26,11 +26,17 @@ const corpus = () => [
     ],
   },
   { path: 'INBOX/Sub', messages: [{ raw: makeMessage({ subject: 'inbox child', messageId: '<c1@example.com>' }) }] },
-  { path: 'Projets/Été 2025', messages: [{ raw: makeMessage({ subject: 'été', messageId: '<e1@example.com>' }), flags: ['\\Answered'] }] },
+  {
+    path: 'Projets/Été 2025',
+    messages: [{ raw: makeMessage({ subject: 'été', messageId: '<e1@example.com>' }), flags: ['\\Answered'] }],
+  },
   { path: '日本語', messages: [{ raw: makeMessage({ subject: 'nihongo', messageId: '<j1@example.com>' }) }] },
   { path: 'Empty', messages: [] },
   { path: 'Unsubscribed', subscribed: false, messages: [] },
-  { path: 'Sent Items', messages: [{ raw: makeMessage({ subject: 'sent', messageId: '<s1@example.com>' }), flags: ['\\Seen'] }] },
+  {
+    path: 'Sent Items',
+    messages: [{ raw: makeMessage({ subject: 'sent', messageId: '<s1@example.com>' }), flags: ['\\Seen'] }],
+  },
 ];
 
 before(async () => {
@@ -53,7 +59,10 @@ test('dry run plans everything and leaves the destination untouched', async () =
   assert.equal(result.planned, true);
   assert.equal(result.counters.downloaded, 12);
   assert.equal(result.counters.messages, 12);
-  assert.ok(result.log.some((line) => /would copy 8/.test(line.text)), 'the log says what would be done');
+  assert.ok(
+    result.log.some((line) => /would copy 8/.test(line.text)),
+    'the log says what would be done',
+  );
   assert.deepEqual(compareMailboxes(before, await readMailbox(destination, alice.name)), []);
 });
 
@@ -69,18 +78,27 @@ test('new: copies every folder and message exactly, then a re-run copies only ne
   // "Sent Items" (\Sent) lands in the destination's "Sent" (\Sent).
   // Both servers auto-create the other special folders; a parent like "Projets" is a real
   // (empty) folder on the destination's layout.
-  const differences = compareMailboxes({ folders: src.folders.map((f) => (f.path === 'Sent Items' ? { ...f, path: 'Sent' } : f)) }, dst, {
-    ignoreEmptyExtraFolders: true,
-  });
+  const differences = compareMailboxes(
+    { folders: src.folders.map((f) => (f.path === 'Sent Items' ? { ...f, path: 'Sent' } : f)) },
+    dst,
+    {
+      ignoreEmptyExtraFolders: true,
+    },
+  );
   assert.deepEqual(differences, []);
   assert.equal(dst.folders.find((f) => f.path === 'Sent')?.messages.length, 1);
-  assert.equal(dst.folders.find((f) => f.path === 'Sent Items'), undefined);
+  assert.equal(
+    dst.folders.find((f) => f.path === 'Sent Items'),
+    undefined,
+  );
   const unsubscribed = dst.folders.find((f) => f.path === 'Unsubscribed');
   assert.ok(unsubscribed && !unsubscribed.subscribed, 'created, and not subscribed as on the source');
   assert.equal(dst.folders.find((f) => f.path === '日本語')?.subscribed, true);
 
   // One more message on the source: only it is fetched and copied.
-  await seedMailbox(source, alice.name, [{ path: 'INBOX', messages: [{ raw: makeMessage({ subject: 'late', messageId: '<late@example.com>' }) }] }]);
+  await seedMailbox(source, alice.name, [
+    { path: 'INBOX', messages: [{ raw: makeMessage({ subject: 'late', messageId: '<late@example.com>' }) }] },
+  ]);
   const fetched: number[] = [];
   const second = await run(job, {
     state,
@@ -105,7 +123,10 @@ test('new: copies every folder and message exactly, then a re-run copies only ne
   // A lost copy record: matched by content, nothing duplicated.
   const third = await run(job, { state: tempStateStore().state });
   assert.equal(third.counters.downloaded, 0);
-  assert.equal((await readMailbox(destination, alice.name)).folders.find((f) => f.path === 'INBOX')!.messages.length, 9);
+  assert.equal(
+    (await readMailbox(destination, alice.name)).folders.find((f) => f.path === 'INBOX')!.messages.length,
+    9,
+  );
 });
 
 test('flags-new makes flags match; new leaves them', async () => {
@@ -123,8 +144,5 @@ test('flags-new makes flags match; new leaves them', async () => {
   assert.equal(flagsNew.counters.downloaded, 0);
   const src = (await readMailbox(source, alice.name)).folders.find((f) => f.path === 'INBOX')!;
   const dst = (await readMailbox(destination, alice.name)).folders.find((f) => f.path === 'INBOX')!;
-  assert.deepEqual(
-    dst.messages.map((m) => m.flags).sort(),
-    src.messages.map((m) => m.flags).sort(),
-  );
+  assert.deepEqual(dst.messages.map((m) => m.flags).sort(), src.messages.map((m) => m.flags).sort());
 });

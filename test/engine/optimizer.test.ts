@@ -8,7 +8,9 @@ import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
-const MODULE = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../source/engine/optimizer.ts')).href;
+const MODULE = pathToFileURL(
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../source/engine/optimizer.ts'),
+).href;
 /** V8's OptimizationStatus bit for "optimized". */
 const OPTIMIZED = 16;
 
@@ -25,7 +27,14 @@ async function statuses(how: 'bytes' | 'time' | 'never deferred'): Promise<{ bef
     warm();
     console.log(JSON.stringify({ before, after: %GetOptimizationStatus(hot) }));
   `;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--allow-natives-syntax', '--import', 'tsx', '--input-type=module', '-e', script]);
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    '--allow-natives-syntax',
+    '--import',
+    'tsx',
+    '--input-type=module',
+    '-e',
+    script,
+  ]);
   return JSON.parse(stdout);
 }
 

@@ -35,7 +35,16 @@ before(async () => {
   ]);
   await seedMailbox(source, full.name, [{ path: 'INBOX', messages: bulk('full', 30) }]);
   await seedMailbox(source, fine.name, [{ path: 'INBOX', messages: bulk('fine', 30) }]);
-  await seedMailbox(source, big.name, [{ path: 'INBOX', messages: [...bulk('small', 3), { raw: makeMessage({ subject: 'too big', sizeBytes: 400_000 }) }, ...bulk('after', 3)] }]);
+  await seedMailbox(source, big.name, [
+    {
+      path: 'INBOX',
+      messages: [
+        ...bulk('small', 3),
+        { raw: makeMessage({ subject: 'too big', sizeBytes: 400_000 }) },
+        ...bulk('after', 3),
+      ],
+    },
+  ]);
   await seedMailbox(source, locked.name, [
     { path: 'INBOX', messages: bulk('in', 5) },
     { path: 'Secret', messages: bulk('secret', 5) },
@@ -55,9 +64,15 @@ test('over quota mid-folder: that account stops with OVERQUOTA, others complete;
     for (const user of [full, fine]) await store.accounts.add({ email: user.name, password: user.password });
     const manager = createSyncManager(store);
     const sync = await manager.create(
-      defaultSyncSettings({ host: '127.0.0.1', port: source.port, tls: 'none', allowInvalidCert: false }, [full, fine].map((user) => ({ email: user.name, remoteUser: user.name })), {
-        dryRun: false, threads: 2, start: 'manual',
-      }),
+      defaultSyncSettings(
+        { host: '127.0.0.1', port: source.port, tls: 'none', allowInvalidCert: false },
+        [full, fine].map((user) => ({ email: user.name, remoteUser: user.name })),
+        {
+          dryRun: false,
+          threads: 2,
+          start: 'manual',
+        },
+      ),
       'tester',
     );
     await manager.start(sync.id, 'tester');
@@ -74,7 +89,13 @@ test('over quota mid-folder: that account stops with OVERQUOTA, others complete;
     const second = (await manager.waitFor(sync.id))!;
     assert.equal(second.status, 'Complete', JSON.stringify(second.accounts.map((a) => a.errors)));
     for (const user of [full, fine]) {
-      assert.deepEqual(compareMailboxes(await readMailbox(source, user.name), await readMailbox(destination, user.name), { ignoreEmptyExtraFolders: true }), [], user.name);
+      assert.deepEqual(
+        compareMailboxes(await readMailbox(source, user.name), await readMailbox(destination, user.name), {
+          ignoreEmptyExtraFolders: true,
+        }),
+        [],
+        user.name,
+      );
     }
     assert.equal((await syncRepository(store).runsOf(sync.id)).length, 2);
   } finally {
@@ -96,7 +117,9 @@ test('a source folder that cannot be selected is logged; the other folders are c
   assert.ok(fs.existsSync(folderDir), folderDir);
   fs.chmodSync(folderDir, 0o000);
   try {
-    const result = await run(jobBetween(source, destination, locked, { mode: 'new' }), { state: tempStateStore().state });
+    const result = await run(jobBetween(source, destination, locked, { mode: 'new' }), {
+      state: tempStateStore().state,
+    });
     assert.equal(result.status, 'complete');
     assert.equal(result.counters.errors, 1);
     assert.equal(result.errors[0].code, 'FOLDER_FAILED');
@@ -140,6 +163,14 @@ test('connections kicked by the server (BYE) mid-run are reopened and the accoun
   });
   assert.ok(kicks >= 1);
   assert.equal(result.status, 'complete', JSON.stringify(result.errors));
-  assert.ok(result.log.some((line) => /reconnecting/.test(line.text)), 'it reconnected');
-  assert.deepEqual(compareMailboxes(await readMailbox(source, kicked.name), await readMailbox(destination, kicked.name), { ignoreEmptyExtraFolders: true }), []);
+  assert.ok(
+    result.log.some((line) => /reconnecting/.test(line.text)),
+    'it reconnected',
+  );
+  assert.deepEqual(
+    compareMailboxes(await readMailbox(source, kicked.name), await readMailbox(destination, kicked.name), {
+      ignoreEmptyExtraFolders: true,
+    }),
+    [],
+  );
 });

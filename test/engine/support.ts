@@ -3,14 +3,20 @@
 import path from 'node:path';
 import Datastore from 'nedb-promises';
 import { syncAccount, type AccountSyncDeps } from '../../source/engine/accountSync.ts';
-import { DEFAULT_ACCOUNT_OPTIONS, pairKeyOf, type AccountSyncJob, type AccountSyncOptions } from '../../source/engine/types.ts';
+import {
+  DEFAULT_ACCOUNT_OPTIONS,
+  pairKeyOf,
+  type AccountSyncJob,
+  type AccountSyncOptions,
+} from '../../source/engine/types.ts';
 import { NedbCopyStateStore } from '../../source/store/copyState.ts';
 import type { Dovecot } from '../helpers/dovecot.ts';
 import { makeTempDir } from '../helpers/tempDirs.ts';
 
 export function tempStateStore(): { state: NedbCopyStateStore; dir: string; fresh(): NedbCopyStateStore } {
   const dir = makeTempDir('imap-migrate-state-');
-  const open = () => new NedbCopyStateStore(Datastore.create({ filename: path.join(dir, 'copy_state.db'), autoload: true }) as never);
+  const open = () =>
+    new NedbCopyStateStore(Datastore.create({ filename: path.join(dir, 'copy_state.db'), autoload: true }) as never);
   return { state: open(), dir, fresh: open };
 }
 
@@ -25,7 +31,10 @@ export function jobBetween(
   return {
     account: destinationUser.name,
     source: sourceAccess,
-    destination: { endpoint: destination.endpoint(), credentials: { user: destinationUser.name, password: destinationUser.password } },
+    destination: {
+      endpoint: destination.endpoint(),
+      credentials: { user: destinationUser.name, password: destinationUser.password },
+    },
     pairKey: pairKeyOf(sourceAccess, destinationUser.name),
     options: { ...DEFAULT_ACCOUNT_OPTIONS, dryRun: false, retryBaseMs: 50, ...options },
   };

@@ -36,7 +36,12 @@ for (const kind of ['tls', 'starttls'] as const) {
     job.source.endpoint = secure.endpoint(kind, { allowInvalidCert: true });
     const allowed = await run(job, { state: tempStateStore().state });
     assert.equal(allowed.status, 'complete', JSON.stringify(allowed.errors));
-    assert.deepEqual(compareMailboxes(await readMailbox(secure, tess.name), await readMailbox(destination, tess.name), { ignoreEmptyExtraFolders: true }), []);
+    assert.deepEqual(
+      compareMailboxes(await readMailbox(secure, tess.name), await readMailbox(destination, tess.name), {
+        ignoreEmptyExtraFolders: true,
+      }),
+      [],
+    );
   });
 }
 

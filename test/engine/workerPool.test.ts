@@ -7,12 +7,13 @@ test('the pool runs at most its limit, and a raised limit starts waiting tasks a
   let running = 0;
   let peak = 0;
   const releases: (() => void)[] = [];
-  const task = () => pool.run(async () => {
-    running += 1;
-    peak = Math.max(peak, running);
-    await new Promise<void>((resolve) => releases.push(resolve));
-    running -= 1;
-  });
+  const task = () =>
+    pool.run(async () => {
+      running += 1;
+      peak = Math.max(peak, running);
+      await new Promise<void>((resolve) => releases.push(resolve));
+      running -= 1;
+    });
   const all = Promise.all([task(), task(), task(), task()]);
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(running, 1);

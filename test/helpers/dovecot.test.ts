@@ -5,7 +5,19 @@ import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { ImapFlow } from 'imapflow';
 import { capabilityString, startDovecot, withDovecot, type Dovecot } from './dovecot.ts';
-import { appendRaw, compareMailboxes, connectAs, deleteMessages, makeMessage, makeMessageBuffer, readMailbox, seedMailbox, setFlags, sha256, type MailboxSnapshot } from './mail.ts';
+import {
+  appendRaw,
+  compareMailboxes,
+  connectAs,
+  deleteMessages,
+  makeMessage,
+  makeMessageBuffer,
+  readMailbox,
+  seedMailbox,
+  setFlags,
+  sha256,
+  type MailboxSnapshot,
+} from './mail.ts';
 import { canListen, isPortClosed } from './ports.ts';
 
 const alice = { name: 'alice@example.com', password: 'pa ss "quoted" \\ back ünï ✓', quotaBytes: 4000 };
@@ -35,7 +47,14 @@ function client(options: ConstructorParameters<typeof ImapFlow>[0]): ImapFlow {
 
 before(async () => {
   [slash, dot, bare] = await Promise.all([
-    startDovecot({ users: [alice, bob], separator: '/', quota: true, masterUser: admin, tls: true, specialNames: { Sent: 'Sent Items' } }),
+    startDovecot({
+      users: [alice, bob],
+      separator: '/',
+      quota: true,
+      masterUser: admin,
+      tls: true,
+      specialNames: { Sent: 'Sent Items' },
+    }),
     startDovecot({ users: [alice, bob], separator: '.', starttls: true }),
     startDovecot({ users: [alice], capabilities: { remove: ['CONDSTORE', 'QRESYNC', 'SPECIAL-USE'] } }),
   ]);
@@ -55,8 +74,18 @@ test('several instances run at once, on loopback, each on its own ports and dir,
     assert.ok(d.startupMs < 5000, `startup took ${d.startupMs} ms`);
   }
   assert.deepEqual(slash.endpoint(), { host: '127.0.0.1', port: slash.port, tls: 'none', allowInvalidCert: false });
-  assert.deepEqual(slash.endpoint('tls'), { host: '127.0.0.1', port: slash.tlsPort, tls: 'tls', allowInvalidCert: false });
-  assert.deepEqual(dot.endpoint('starttls', { allowInvalidCert: true }), { host: '127.0.0.1', port: dot.port, tls: 'starttls', allowInvalidCert: true });
+  assert.deepEqual(slash.endpoint('tls'), {
+    host: '127.0.0.1',
+    port: slash.tlsPort,
+    tls: 'tls',
+    allowInvalidCert: false,
+  });
+  assert.deepEqual(dot.endpoint('starttls', { allowInvalidCert: true }), {
+    host: '127.0.0.1',
+    port: dot.port,
+    tls: 'starttls',
+    allowInvalidCert: true,
+  });
   assert.throws(() => bare.endpoint('tls'), /tls: true/);
 });
 
@@ -64,7 +93,12 @@ test('login works with an awkward password; a wrong password is refused', async 
   const c = await connectAs(slash, alice.name);
   assert.ok(c.authenticated);
   await c.logout();
-  const wrong = client({ host: '127.0.0.1', port: slash.port, doSTARTTLS: false, auth: { user: alice.name, pass: 'nope' } });
+  const wrong = client({
+    host: '127.0.0.1',
+    port: slash.port,
+    doSTARTTLS: false,
+    auth: { user: alice.name, pass: 'nope' },
+  });
   await assert.rejects(wrong.connect(), (error: { authenticationFailed?: boolean; serverResponseCode?: string }) => {
     assert.equal(error.authenticationFailed, true);
     assert.equal(error.serverResponseCode, 'AUTHENTICATIONFAILED');
@@ -74,9 +108,32 @@ test('login works with an awkward password; a wrong password is refused', async 
 
 describe('separators and folder names', () => {
   const folders = [
-    { path: 'INBOX', messages: [{ raw: makeMessage({ subject: 'in', messageId: '<in@x>' }), flags: ['\\Seen'], internalDate: new Date('2024-02-03T04:05:06Z') }] },
-    { path: 'Projets/Été 2025', messages: [{ raw: makeMessage({ subject: 'été ✓', messageId: '<e@x>' }), flags: ['\\Answered', '$Custom'], internalDate: new Date('2023-05-06T07:08:09Z') }] },
-    { path: '日本語', messages: [{ raw: makeMessage({ subject: 'nihongo', messageId: null }), internalDate: new Date('2024-02-03T04:05:06Z') }] },
+    {
+      path: 'INBOX',
+      messages: [
+        {
+          raw: makeMessage({ subject: 'in', messageId: '<in@x>' }),
+          flags: ['\\Seen'],
+          internalDate: new Date('2024-02-03T04:05:06Z'),
+        },
+      ],
+    },
+    {
+      path: 'Projets/Été 2025',
+      messages: [
+        {
+          raw: makeMessage({ subject: 'été ✓', messageId: '<e@x>' }),
+          flags: ['\\Answered', '$Custom'],
+          internalDate: new Date('2023-05-06T07:08:09Z'),
+        },
+      ],
+    },
+    {
+      path: '日本語',
+      messages: [
+        { raw: makeMessage({ subject: 'nihongo', messageId: null }), internalDate: new Date('2024-02-03T04:05:06Z') },
+      ],
+    },
     { path: 'Work/Deep/Er', messages: [] },
     { path: 'Hidden', messages: [], subscribed: false },
   ];
@@ -84,11 +141,17 @@ describe('separators and folder names', () => {
 
   test('the LIST delimiter is the configured one, names round-trip, both servers hold the same mail', async () => {
     await Promise.all([seedMailbox(slash, bob.name, folders), seedMailbox(dot, bob.name, folders)]);
-    for (const [d, delimiter] of [[slash, '/'], [dot, '.']] as const) {
+    for (const [d, delimiter] of [
+      [slash, '/'],
+      [dot, '.'],
+    ] as const) {
       const c = await connectAs(d, bob.name);
       const listed = await c.list();
       await c.logout();
-      assert.ok(listed.every((l) => l.delimiter === delimiter), `${delimiter}: ${listed.map((l) => l.delimiter)}`);
+      assert.ok(
+        listed.every((l) => l.delimiter === delimiter),
+        `${delimiter}: ${listed.map((l) => l.delimiter)}`,
+      );
       assert.ok(listed.some((l) => l.path === ['Projets', 'Été 2025'].join(delimiter)));
       assert.ok(listed.some((l) => l.path === ['Work', 'Deep', 'Er'].join(delimiter)));
     }
@@ -110,24 +173,38 @@ describe('separators and folder names', () => {
     await seedMailbox(slash, alice.name, [{ path: 'a.b' }]);
     assert.ok((await readMailbox(slash, alice.name)).folders.some((f) => f.path === 'a.b' && f.rawPath === 'a.b'));
     const c = await connectAs(dot, alice.name);
-    await assert.rejects(c.mailboxCreate('x/y'), (error: { serverResponseCode?: string }) => error.serverResponseCode === 'CANNOT');
+    await assert.rejects(
+      c.mailboxCreate('x/y'),
+      (error: { serverResponseCode?: string }) => error.serverResponseCode === 'CANNOT',
+    );
     await c.logout();
   });
 });
 
 test('special-use folders exist with their flags; Sent can be renamed', async () => {
-  for (const [d, sent] of [[slash, 'Sent Items'], [dot, 'Sent']] as const) {
+  for (const [d, sent] of [
+    [slash, 'Sent Items'],
+    [dot, 'Sent'],
+  ] as const) {
     const snapshot = await readMailbox(d, alice.name);
     const special = Object.fromEntries(snapshot.folders.filter((f) => f.specialUse).map((f) => [f.specialUse, f.path]));
-    assert.deepEqual(special, { '\\Sent': sent, '\\Drafts': 'Drafts', '\\Trash': 'Trash', '\\Junk': 'Junk', '\\Archive': 'Archive' });
+    assert.deepEqual(special, {
+      '\\Sent': sent,
+      '\\Drafts': 'Drafts',
+      '\\Trash': 'Trash',
+      '\\Junk': 'Junk',
+      '\\Archive': 'Archive',
+    });
     assert.ok(snapshot.folders.filter((f) => f.specialUse).every((f) => f.subscribed));
   }
 });
 
-test('master user: SASL PLAIN with authzid and LOGIN user*master both land in the user\'s INBOX', async () => {
+test("master user: SASL PLAIN with authzid and LOGIN user*master both land in the user's INBOX", async () => {
   await appendRaw(slash, alice.name, 'INBOX', makeMessage({ subject: 'for the admin to see', messageId: '<adm@x>' }));
   const viaAuthzid = client({
-    host: '127.0.0.1', port: slash.port, doSTARTTLS: false,
+    host: '127.0.0.1',
+    port: slash.port,
+    doSTARTTLS: false,
     auth: { user: admin.name, pass: admin.password, authzid: alice.name, loginMethod: 'AUTH=PLAIN' },
   });
   await viaAuthzid.connect();
@@ -139,19 +216,27 @@ test('master user: SASL PLAIN with authzid and LOGIN user*master both land in th
   const status = await viaSeparator.status('INBOX', { messages: true });
   assert.equal(status && status.messages, inbox.exists);
   await viaSeparator.logout();
-  const wrongMaster = client({ host: '127.0.0.1', port: slash.port, doSTARTTLS: false, auth: { user: admin.name, pass: 'bad', authzid: alice.name, loginMethod: 'AUTH=PLAIN' } });
+  const wrongMaster = client({
+    host: '127.0.0.1',
+    port: slash.port,
+    doSTARTTLS: false,
+    auth: { user: admin.name, pass: 'bad', authzid: alice.name, loginMethod: 'AUTH=PLAIN' },
+  });
   await assert.rejects(wrongMaster.connect());
 });
 
 test('quota: an APPEND beyond it fails with OVERQUOTA; setQuota raises it for new sessions', async () => {
   const big = makeMessage({ subject: 'too big for alice', sizeBytes: 6000 });
   const c = await connectAs(slash, alice.name);
-  await assert.rejects(c.append('INBOX', big), (error: { serverResponseCode?: string; responseText?: string; responseStatus?: string }) => {
-    assert.equal(error.serverResponseCode, 'OVERQUOTA');
-    assert.equal(error.responseStatus, 'NO');
-    assert.match(error.responseText ?? '', /Quota exceeded/);
-    return true;
-  });
+  await assert.rejects(
+    c.append('INBOX', big),
+    (error: { serverResponseCode?: string; responseText?: string; responseStatus?: string }) => {
+      assert.equal(error.serverResponseCode, 'OVERQUOTA');
+      assert.equal(error.responseStatus, 'NO');
+      assert.match(error.responseText ?? '', /Quota exceeded/);
+      return true;
+    },
+  );
   await c.logout();
   await slash.setQuota(alice.name, 1_000_000);
   assert.match(await slash.doveadm(['quota', 'get', '-u', alice.name]), /STORAGE\s+\d+\s+97[67]\b/);
@@ -163,12 +248,23 @@ test('quota: an APPEND beyond it fails with OVERQUOTA; setQuota raises it for ne
 
 test('implicit TLS with the self-signed certificate: refused when verified, accepted otherwise or with it as CA', async () => {
   assert.match(slash.certPem ?? '', /BEGIN CERTIFICATE/);
-  const strict = client({ host: '127.0.0.1', port: slash.tlsPort, secure: true, auth: { user: bob.name, pass: bob.password } });
+  const strict = client({
+    host: '127.0.0.1',
+    port: slash.tlsPort,
+    secure: true,
+    auth: { user: bob.name, pass: bob.password },
+  });
   await assert.rejects(strict.connect(), (error: { code?: string }) => /SELF_SIGNED|CERT/.test(error.code ?? ''));
   const lax = await connectAs(slash, bob.name, undefined, { kind: 'tls', allowInvalidCert: true });
   assert.equal(lax.secureConnection, true);
   await lax.logout();
-  const pinned = client({ host: '127.0.0.1', port: slash.tlsPort, secure: true, tls: { ca: [slash.certPem!] }, auth: { user: bob.name, pass: bob.password } });
+  const pinned = client({
+    host: '127.0.0.1',
+    port: slash.tlsPort,
+    secure: true,
+    tls: { ca: [slash.certPem!] },
+    auth: { user: bob.name, pass: bob.password },
+  });
   await pinned.connect();
   await pinned.logout();
 });
@@ -212,7 +308,16 @@ test('kickAll drops connected clients', async () => {
 
 test('mail helpers: setFlags, deleteMessages, a 6 MB message read in chunks, compareMailboxes reports differences', async () => {
   const big = makeMessageBuffer({ subject: 'six megabytes', sizeBytes: 6 * 1024 * 1024, messageId: '<big@x>' });
-  await seedMailbox(dot, alice.name, [{ path: 'Helpers', messages: [{ raw: big }, { raw: makeMessage({ subject: 'one', messageId: '<one@x>' }) }, { raw: makeMessage({ subject: 'two', messageId: '<two@x>' }) }] }]);
+  await seedMailbox(dot, alice.name, [
+    {
+      path: 'Helpers',
+      messages: [
+        { raw: big },
+        { raw: makeMessage({ subject: 'one', messageId: '<one@x>' }) },
+        { raw: makeMessage({ subject: 'two', messageId: '<two@x>' }) },
+      ],
+    },
+  ]);
   const before = await readMailbox(dot, alice.name);
   const folder = before.folders.find((f) => f.path === 'Helpers')!;
   assert.equal(folder.messages[0].size, big.length);
@@ -220,11 +325,16 @@ test('mail helpers: setFlags, deleteMessages, a 6 MB message read in chunks, com
   await setFlags(dot, alice.name, 'Helpers', folder.messages[1].uid, ['\\Seen', '\\Flagged']);
   await deleteMessages(dot, alice.name, 'Helpers', [folder.messages[2].uid]);
   const afterwards = await readMailbox(dot, alice.name);
-  assert.deepEqual(compareMailboxes(before, afterwards).sort(), [
-    `"Helpers": flags differ for <one@x> [${folder.messages[1].size} bytes, sha256 ${folder.messages[1].sha256.slice(0, 12)}]: a [], b [\\Flagged \\Seen]`,
-    `"Helpers": missing on b: <two@x> [${folder.messages[2].size} bytes, sha256 ${folder.messages[2].sha256.slice(0, 12)}] (1 on a, 0 on b)`,
-  ].sort());
-  const extra = { folders: [...afterwards.folders, { path: 'Empty', rawPath: 'Empty', subscribed: true, messages: [] }] };
+  assert.deepEqual(
+    compareMailboxes(before, afterwards).sort(),
+    [
+      `"Helpers": flags differ for <one@x> [${folder.messages[1].size} bytes, sha256 ${folder.messages[1].sha256.slice(0, 12)}]: a [], b [\\Flagged \\Seen]`,
+      `"Helpers": missing on b: <two@x> [${folder.messages[2].size} bytes, sha256 ${folder.messages[2].sha256.slice(0, 12)}] (1 on a, 0 on b)`,
+    ].sort(),
+  );
+  const extra = {
+    folders: [...afterwards.folders, { path: 'Empty', rawPath: 'Empty', subscribed: true, messages: [] }],
+  };
   assert.deepEqual(compareMailboxes(afterwards, extra), ['folder "Empty" only on b (0 messages)']);
   assert.deepEqual(compareMailboxes(afterwards, extra, { ignoreEmptyExtraFolders: true }), []);
   assert.deepEqual(compareMailboxes(extra, afterwards), ['folder "Empty" missing on b (0 messages on a)']);
@@ -259,9 +369,15 @@ test('stop removes the dir and frees the port, and is idempotent; a bad config f
   await withDovecot({ users: [bob], specialUse: false }, async (w) => {
     seenDir = w.dir;
     const listed = await connectAs(w, bob.name);
-    assert.deepEqual((await listed.list()).map((l) => l.path), ['INBOX']);
+    assert.deepEqual(
+      (await listed.list()).map((l) => l.path),
+      ['INBOX'],
+    );
     await listed.logout();
   });
   assert.equal(fs.existsSync(seenDir), false);
-  await assert.rejects(startDovecot({ users: [bob], mailMaxUserIpConnections: -1 }), /failed to start[\s\S]*Invalid number -1/);
+  await assert.rejects(
+    startDovecot({ users: [bob], mailMaxUserIpConnections: -1 }),
+    /failed to start[\s\S]*Invalid number -1/,
+  );
 });

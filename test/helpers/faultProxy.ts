@@ -63,7 +63,11 @@ export async function startFaultProxy(targetPort: number, targetHost = '127.0.0.
     upstream.on('data', (chunk: Buffer) => {
       if (stalled) return;
       const fault = armed;
-      if (fault && (fault.kind === 'reset-server-bytes' || fault.kind === 'stall-server-bytes') && down + chunk.length >= fault.bytes) {
+      if (
+        fault &&
+        (fault.kind === 'reset-server-bytes' || fault.kind === 'stall-server-bytes') &&
+        down + chunk.length >= fault.bytes
+      ) {
         fire();
         const keep = chunk.subarray(0, Math.max(0, fault.bytes - down));
         down += keep.length;

@@ -26,13 +26,23 @@ export function serverPath(dovecot: Pick<Dovecot, 'separator'>, path: string): s
 }
 
 /** A new, logged-in ImapFlow client (logger off, auto-IDLE off, 'error' listener attached). */
-export async function connectAs(dovecot: Dovecot, user: string, password?: string, options: ConnectOptions = {}): Promise<ImapFlow> {
+export async function connectAs(
+  dovecot: Dovecot,
+  user: string,
+  password?: string,
+  options: ConnectOptions = {},
+): Promise<ImapFlow> {
   const kind = options.kind ?? 'plain';
   const endpoint = dovecot.endpoint(kind);
   let auth: { user: string; pass: string; authzid?: string; loginMethod?: string };
   if (options.asMaster) {
     if (!dovecot.masterUser) throw new Error('This test Dovecot has no master user');
-    auth = { user: dovecot.masterUser.name, pass: dovecot.masterUser.password, authzid: user, loginMethod: 'AUTH=PLAIN' };
+    auth = {
+      user: dovecot.masterUser.name,
+      pass: dovecot.masterUser.password,
+      authzid: user,
+      loginMethod: 'AUTH=PLAIN',
+    };
   } else {
     auth = { user, pass: password ?? passwordOf(dovecot, user) };
   }
@@ -98,7 +108,14 @@ export async function seedMailbox(dovecot: Dovecot, user: string, folders: SeedF
 }
 
 /** Appends one message; returns its UID. */
-export async function appendRaw(dovecot: Dovecot, user: string, folder: string, raw: string | Buffer, flags: string[] = [], internalDate?: Date): Promise<number | undefined> {
+export async function appendRaw(
+  dovecot: Dovecot,
+  user: string,
+  folder: string,
+  raw: string | Buffer,
+  flags: string[] = [],
+  internalDate?: Date,
+): Promise<number | undefined> {
   return withClient(dovecot, user, async (client) => {
     const result = await client.append(serverPath(dovecot, folder), raw, flags, internalDate);
     return result ? result.uid : undefined;
@@ -106,7 +123,13 @@ export async function appendRaw(dovecot: Dovecot, user: string, folder: string, 
 }
 
 /** Replaces the flags of one message. */
-export async function setFlags(dovecot: Dovecot, user: string, folder: string, uid: number, flags: string[]): Promise<void> {
+export async function setFlags(
+  dovecot: Dovecot,
+  user: string,
+  folder: string,
+  uid: number,
+  flags: string[],
+): Promise<void> {
   await withClient(dovecot, user, async (client) => {
     await client.mailboxOpen(serverPath(dovecot, folder));
     await client.messageFlagsSet(String(uid), flags, { uid: true });
@@ -169,10 +192,12 @@ function fillerBytes(length: number, seed: string): Buffer {
 function fillerText(length: number, seed: string): Buffer {
   if (length <= 0) return Buffer.alloc(0);
   // One 64 KiB pattern of lines, repeated: cheap even for 25 MB.
-  const line = (i: number) => `${seed.slice(0, 20).padEnd(20, '-')} ${String(i).padStart(8, '0')} ${'filler'.repeat(8)}`.slice(0, 76) + '\r\n';
+  const line = (i: number) =>
+    `${seed.slice(0, 20).padEnd(20, '-')} ${String(i).padStart(8, '0')} ${'filler'.repeat(8)}`.slice(0, 76) + '\r\n';
   const pattern = Buffer.from(Array.from({ length: 840 }, (_, i) => line(i)).join(''), 'latin1');
   const out = Buffer.allocUnsafe(length);
-  for (let offset = 0; offset < length; offset += pattern.length) pattern.copy(out, offset, 0, Math.min(pattern.length, length - offset));
+  for (let offset = 0; offset < length; offset += pattern.length)
+    pattern.copy(out, offset, 0, Math.min(pattern.length, length - offset));
   // Never end in the middle of a CRLF, and end the text with a line break when possible.
   if (length >= 2) out.write('\r\n', length - 2, 'latin1');
   else out.write('\n', 0, 'latin1');
@@ -189,7 +214,15 @@ function base64Lines(data: Buffer): string {
 /** Raw message bytes (CRLF line ends), deterministic for the same spec. */
 export function makeMessageBuffer(spec: MessageSpec): Buffer {
   const date = spec.date ?? DEFAULT_DATE;
-  const seed = JSON.stringify([spec.from, spec.to, spec.subject, spec.body, spec.date?.toISOString(), spec.sizeBytes, spec.attachmentBytes]);
+  const seed = JSON.stringify([
+    spec.from,
+    spec.to,
+    spec.subject,
+    spec.body,
+    spec.date?.toISOString(),
+    spec.sizeBytes,
+    spec.attachmentBytes,
+  ]);
   const digest = crypto.createHash('sha256').update(seed).digest('hex');
   const messageId = spec.messageId === undefined ? `<${digest.slice(0, 24)}@imap-migrate.test>` : spec.messageId;
   const headers = [
@@ -226,7 +259,9 @@ export function makeMessageBuffer(spec: MessageSpec): Buffer {
       base64Lines(fillerBytes(spec.attachmentBytes, digest)) + `--${boundary}--\r\n`,
     ].join('\r\n');
   } else {
-    head = [...headers, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', ''].join('\r\n');
+    head = [...headers, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', ''].join(
+      '\r\n',
+    );
   }
   const fixed = Buffer.from(head + text, 'utf8');
   const tail = Buffer.from(tailPart, 'utf8');
@@ -282,7 +317,8 @@ export async function readMailbox(dovecot: Dovecot, user: string): Promise<Mailb
     const folders: FolderSnapshot[] = [];
     for (const entry of listing) {
       if (entry.flags.has('\\Noselect') || entry.flags.has('\\NonExistent')) continue;
-      const specialUse = entry.specialUseSource === 'extension' && entry.specialUse !== '\\Inbox' ? entry.specialUse : undefined;
+      const specialUse =
+        entry.specialUseSource === 'extension' && entry.specialUse !== '\\Inbox' ? entry.specialUse : undefined;
       folders.push({
         path: normalizePath(entry),
         rawPath: entry.path,
@@ -300,7 +336,13 @@ async function readFolder(client: ImapFlow, path: string): Promise<MessageSnapsh
   const mailbox = await client.mailboxOpen(path, { readOnly: true });
   if (!mailbox.exists) return [];
   const metas: (Omit<MessageSnapshot, 'sha256'> & { sha256?: string })[] = [];
-  for await (const message of client.fetch('1:*', { uid: true, flags: true, size: true, internalDate: true, envelope: true })) {
+  for await (const message of client.fetch('1:*', {
+    uid: true,
+    flags: true,
+    size: true,
+    internalDate: true,
+    envelope: true,
+  })) {
     const internal = message.internalDate instanceof Date ? message.internalDate : new Date(message.internalDate ?? 0);
     metas.push({
       uid: message.uid,
@@ -314,7 +356,10 @@ async function readFolder(client: ImapFlow, path: string): Promise<MessageSnapsh
   const small = metas.filter((m) => m.size <= LARGE_MESSAGE_BYTES);
   const byUid = new Map(metas.map((m) => [m.uid, m]));
   for (let i = 0; i < small.length; i += 100) {
-    const uids = small.slice(i, i + 100).map((m) => m.uid).join(',');
+    const uids = small
+      .slice(i, i + 100)
+      .map((m) => m.uid)
+      .join(',');
     for await (const message of client.fetch(uids, { uid: true, source: true }, { uid: true })) {
       const meta = byUid.get(message.uid);
       if (meta && message.source) meta.sha256 = sha256(message.source);
@@ -323,7 +368,11 @@ async function readFolder(client: ImapFlow, path: string): Promise<MessageSnapsh
   for (const meta of metas.filter((m) => m.size > LARGE_MESSAGE_BYTES)) {
     const hash = crypto.createHash('sha256');
     for (let start = 0; start < meta.size; start += CHUNK_BYTES) {
-      const part = await client.fetchOne(String(meta.uid), { source: { start, maxLength: CHUNK_BYTES } }, { uid: true });
+      const part = await client.fetchOne(
+        String(meta.uid),
+        { source: { start, maxLength: CHUNK_BYTES } },
+        { uid: true },
+      );
       if (!part || !part.source) throw new Error(`Could not read UID ${meta.uid} in ${path} at ${start}`);
       hash.update(part.source);
     }
@@ -332,7 +381,14 @@ async function readFolder(client: ImapFlow, path: string): Promise<MessageSnapsh
   return metas
     .map((m) => {
       if (!m.sha256) throw new Error(`No body for UID ${m.uid} in ${path}`);
-      return { uid: m.uid, sha256: m.sha256, size: m.size, flags: m.flags, internalDate: m.internalDate, ...(m.messageId ? { messageId: m.messageId } : {}) };
+      return {
+        uid: m.uid,
+        sha256: m.sha256,
+        size: m.size,
+        flags: m.flags,
+        internalDate: m.internalDate,
+        ...(m.messageId ? { messageId: m.messageId } : {}),
+      };
     })
     .sort((a, b) => a.uid - b.uid);
 }
@@ -356,7 +412,8 @@ export interface CompareOptions {
 }
 
 type ComparableMessage = Pick<MessageSnapshot, 'sha256' | 'size' | 'flags' | 'internalDate'> & { messageId?: string };
-type ComparableFolder = Pick<FolderSnapshot, 'path'> & Partial<Pick<FolderSnapshot, 'specialUse' | 'subscribed'>> & { messages: ComparableMessage[] };
+type ComparableFolder = Pick<FolderSnapshot, 'path'> &
+  Partial<Pick<FolderSnapshot, 'specialUse' | 'subscribed'>> & { messages: ComparableMessage[] };
 
 function describe(message: ComparableMessage): string {
   return `${message.messageId ?? '(no Message-ID)'} [${message.size} bytes, sha256 ${message.sha256.slice(0, 12)}]`;
@@ -367,7 +424,11 @@ function plural(count: number, word: string): string {
 }
 
 /** Human-readable differences from a to b; [] when b holds the same mail as a. */
-export function compareMailboxes(a: { folders: ComparableFolder[] }, b: { folders: ComparableFolder[] }, options: CompareOptions = {}): string[] {
+export function compareMailboxes(
+  a: { folders: ComparableFolder[] },
+  b: { folders: ComparableFolder[] },
+  options: CompareOptions = {},
+): string[] {
   const out: string[] = [];
   const left = new Map(a.folders.map((f) => [f.path, f]));
   const right = new Map(b.folders.map((f) => [f.path, f]));
@@ -380,17 +441,25 @@ export function compareMailboxes(a: { folders: ComparableFolder[] }, b: { folder
       continue;
     }
     if (!fa) {
-      if (!(options.ignoreEmptyExtraFolders && fb.messages.length === 0)) out.push(`folder "${path}" only on b (${plural(fb.messages.length, 'message')})`);
+      if (!(options.ignoreEmptyExtraFolders && fb.messages.length === 0))
+        out.push(`folder "${path}" only on b (${plural(fb.messages.length, 'message')})`);
       continue;
     }
-    if (options.checkSubscriptions && fa.subscribed !== fb.subscribed) out.push(`folder "${path}": subscribed ${fa.subscribed} on a, ${fb.subscribed} on b`);
-    if (options.checkSpecialUse && fa.specialUse !== fb.specialUse) out.push(`folder "${path}": special use ${fa.specialUse ?? 'none'} on a, ${fb.specialUse ?? 'none'} on b`);
+    if (options.checkSubscriptions && fa.subscribed !== fb.subscribed)
+      out.push(`folder "${path}": subscribed ${fa.subscribed} on a, ${fb.subscribed} on b`);
+    if (options.checkSpecialUse && fa.specialUse !== fb.specialUse)
+      out.push(`folder "${path}": special use ${fa.specialUse ?? 'none'} on a, ${fb.specialUse ?? 'none'} on b`);
     out.push(...compareFolder(path, fa.messages, fb.messages, options));
   }
   return out;
 }
 
-function compareFolder(path: string, a: ComparableMessage[], b: ComparableMessage[], options: CompareOptions): string[] {
+function compareFolder(
+  path: string,
+  a: ComparableMessage[],
+  b: ComparableMessage[],
+  options: CompareOptions,
+): string[] {
   const out: string[] = [];
   const group = (list: ComparableMessage[]) => {
     const map = new Map<string, ComparableMessage[]>();
@@ -399,13 +468,16 @@ function compareFolder(path: string, a: ComparableMessage[], b: ComparableMessag
   };
   const ga = group(a);
   const gb = group(b);
-  const key = (m: ComparableMessage) => `${options.ignoreFlags ? '' : m.flags.join(' ')}|${options.ignoreInternalDate ? '' : m.internalDate}`;
+  const key = (m: ComparableMessage) =>
+    `${options.ignoreFlags ? '' : m.flags.join(' ')}|${options.ignoreInternalDate ? '' : m.internalDate}`;
   for (const hash of [...new Set([...ga.keys(), ...gb.keys()])].sort()) {
     const la = [...(ga.get(hash) ?? [])].sort((x, y) => key(x).localeCompare(key(y)));
     const lb = [...(gb.get(hash) ?? [])].sort((x, y) => key(x).localeCompare(key(y)));
     const sample = (la[0] ?? lb[0])!;
-    if (la.length > lb.length) out.push(`"${path}": missing on b: ${describe(sample)} (${la.length} on a, ${lb.length} on b)`);
-    if (lb.length > la.length) out.push(`"${path}": extra on b: ${describe(sample)} (${la.length} on a, ${lb.length} on b)`);
+    if (la.length > lb.length)
+      out.push(`"${path}": missing on b: ${describe(sample)} (${la.length} on a, ${lb.length} on b)`);
+    if (lb.length > la.length)
+      out.push(`"${path}": extra on b: ${describe(sample)} (${la.length} on a, ${lb.length} on b)`);
     for (let i = 0; i < Math.min(la.length, lb.length); i += 1) {
       const ma = la[i];
       const mb = lb[i];

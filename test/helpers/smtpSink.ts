@@ -11,7 +11,9 @@ export interface ReceivedMail {
 }
 
 function undoQuotedPrintable(raw: string): string {
-  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return raw
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 export interface SmtpSink {
@@ -32,7 +34,12 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         const subject = /^Subject: (.*(?:\r?\n[ \t].*)*)/im.exec(raw)?.[1].replace(/\r?\n[ \t]/g, ' ') ?? '';
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, text: undoQuotedPrintable(raw), subject });
+        received.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw,
+          text: undoQuotedPrintable(raw),
+          subject,
+        });
         callback();
       });
     },

@@ -38,7 +38,10 @@ test('a literal read in many chunks is one buffer of the announced size, byte fo
     const items = await parse(chunkSize === 1 ? wire.subarray(wire.length - 60) : wire, chunkSize);
     if (chunkSize === 1) {
       // byte by byte: only the last two responses, to keep it quick
-      assert.deepEqual(items.map((item) => item.literals.map((l) => l.toString())), [[''], ['abc']]);
+      assert.deepEqual(
+        items.map((item) => item.literals.map((l) => l.toString())),
+        [[''], ['abc']],
+      );
       continue;
     }
     assert.equal(items.length, 3);
@@ -57,7 +60,10 @@ test('with LITERAL+, each message of a MULTIAPPEND is a frame of its own, not co
   const attributes: unknown[] = [{ type: 'ATOM', value: 'INBOX' }];
   for (const body of bodies) attributes.push([{ type: 'ATOM', value: '\\Seen' }], { type: 'LITERAL', value: body });
   // (a part may be an array of frames since the patch; imapflow's types do not say so)
-  const parts = compiler({ tag: 'A1', command: 'APPEND', attributes } as never, { asArray: true, literalPlus: true }) as unknown as (Buffer | Buffer[])[];
+  const parts = compiler({ tag: 'A1', command: 'APPEND', attributes } as never, {
+    asArray: true,
+    literalPlus: true,
+  }) as unknown as (Buffer | Buffer[])[];
   assert.equal(parts.length, 1, 'one command part: no continuation to wait for');
   const frames = parts[0] as Buffer[];
   assert.ok(Array.isArray(frames));

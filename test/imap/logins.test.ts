@@ -30,7 +30,11 @@ test('awkward usernames and passwords log in; a wrong one is refused without ech
   for (const user of users) {
     const own = await testLogin(server.endpoint(), { user: user.name, password: user.password });
     assert.equal(own.ok, true, `${user.name}: ${JSON.stringify(own)}`);
-    const asAdmin = await testLogin(server.endpoint(), { user: master.name, password: master.password, authzid: user.name });
+    const asAdmin = await testLogin(server.endpoint(), {
+      user: master.name,
+      password: master.password,
+      authzid: user.name,
+    });
     assert.equal(asAdmin.ok, true, `admin as ${user.name}: ${JSON.stringify(asAdmin)}`);
   }
   const wrong = await testLogin(server.endpoint(), { user: users[1].name, password: 'wrong "guess" \\' });

@@ -50,7 +50,8 @@ async function startServer(options: SMTPServerOptions & { refuse?: string[] } = 
       else callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
     },
     onRcptTo(address, _session, callback) {
-      if (refuse.includes(address.address)) callback(Object.assign(new Error(`No such user ${address.address}`), { responseCode: 550 }));
+      if (refuse.includes(address.address))
+        callback(Object.assign(new Error(`No such user ${address.address}`), { responseCode: 550 }));
       else callback();
     },
     onData(stream, session, callback) {
@@ -96,7 +97,9 @@ function header(raw: string, name: string): string | undefined {
 }
 
 function decodeQuotedPrintable(text: string): string {
-  const bytes = text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  const bytes = text
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
   return Buffer.from(bytes, 'latin1').toString('utf8');
 }
 
@@ -109,9 +112,11 @@ function textPart(raw: string): string {
   const body = bodyParts.join('\r\n\r\n');
   const encoding = /content-transfer-encoding:\s*([\w-]+)/i.exec(head)?.[1]?.toLowerCase();
   const decoded =
-    encoding === 'quoted-printable' ? decodeQuotedPrintable(body)
-    : encoding === 'base64' ? Buffer.from(body, 'base64').toString('utf8')
-    : body;
+    encoding === 'quoted-printable'
+      ? decodeQuotedPrintable(body)
+      : encoding === 'base64'
+        ? Buffer.from(body, 'base64').toString('utf8')
+        : body;
   return decoded.replace(/\r\n/g, '\n');
 }
 
@@ -126,7 +131,13 @@ const sync: NotifySync = {
 };
 const run = { startedAt: '2026-11-30T10:00:00Z', completedAt: '2026-11-30T10:30:00Z', status: 'Complete with errors' };
 const rows: NotifyAccountRow[] = [
-  { account: 'ann@example.com', status: 'complete', counters: { ...zeroCounters(), messages: 42, downloaded: 40 }, completedAt: '2026-11-30T10:10:00Z', errors: [] },
+  {
+    account: 'ann@example.com',
+    status: 'complete',
+    counters: { ...zeroCounters(), messages: 42, downloaded: 40 },
+    completedAt: '2026-11-30T10:10:00Z',
+    errors: [],
+  },
   {
     account: 'bob@example.com',
     status: 'failed',
@@ -182,7 +193,10 @@ describe('mailer: plain SMTP (no TLS)', () => {
       assert.match(header(mail.raw, 'Content-Type') ?? '', /multipart\/alternative/);
     }
     const runEnd = textPart(server.received[3].raw);
-    assert.match(runEnd, /^User +Status +Msgs +Msgs DL +Deleted +Duplicates - +Folders \+ +Folders - +Flags +Errors +Complete Time$/m);
+    assert.match(
+      runEnd,
+      /^User +Status +Msgs +Msgs DL +Deleted +Duplicates - +Folders \+ +Folders - +Flags +Errors +Complete Time$/m,
+    );
     assert.match(runEnd, /^ann@example\.com +Complete +42 +40 +0 +0 +0 +0 +0 +0 +2026-11-30 10:10:00$/m);
     assert.match(runEnd, /^bob@example\.com +Failed +0 +0 +0 +0 +0 +0 +0 +1 +2026-11-30 10:02:00$/m);
     assert.match(runEnd, /CONNECT_FAILED: source imap\.old\.example:993: connection refused/);
@@ -191,7 +205,12 @@ describe('mailer: plain SMTP (no TLS)', () => {
 
   it('takes the sender from the options over the settings', async () => {
     const before = server.received.length;
-    const result = await sendMail(smtpOf(server.port), ['x@example.com'], { subject: 's', text: 't' }, { from: 'other@example.com' });
+    const result = await sendMail(
+      smtpOf(server.port),
+      ['x@example.com'],
+      { subject: 's', text: 't' },
+      { from: 'other@example.com' },
+    );
     assert.equal(result.ok, true);
     assert.equal(server.received[before].from, 'other@example.com');
   });
@@ -200,13 +219,19 @@ describe('mailer: plain SMTP (no TLS)', () => {
     const refusing = await startServer({ disabledCommands: ['AUTH'], refuse: ['nobody@example.com'] });
     try {
       const notifier = createSmtpNotifier(() => smtpOf(refusing.port));
-      const partly = await notifier.notify({ ...events[0], sync: { ...sync, recipients: ['ops@example.com', 'nobody@example.com'] } });
+      const partly = await notifier.notify({
+        ...events[0],
+        sync: { ...sync, recipients: ['ops@example.com', 'nobody@example.com'] },
+      });
       assert.equal(partly?.ok, true);
       assert.equal(partly?.detail, 'to ops@example.com; refused by the server: nobody@example.com');
       assert.deepEqual(refusing.received.at(-1)?.to, ['ops@example.com']);
       const none = await notifier.notify({ ...events[0], sync: { ...sync, recipients: ['nobody@example.com'] } });
       assert.equal(none?.ok, false);
-      assert.match(none!.detail, new RegExp(`^SMTP 127\\.0\\.0\\.1:${refusing.port} \\(no TLS\\): .*nobody@example\\.com`));
+      assert.match(
+        none!.detail,
+        new RegExp(`^SMTP 127\\.0\\.0\\.1:${refusing.port} \\(no TLS\\): .*nobody@example\\.com`),
+      );
       // A refused recipient is no server failure: the next mail is tried again.
       const next = await notifier.notify(events[0]);
       assert.equal(next?.ok, true, next?.detail);
@@ -224,14 +249,24 @@ describe('mailer: STARTTLS', () => {
   after(() => server.close());
 
   it('refuses a self-signed certificate unless allowInvalidCert is set', async () => {
-    const refused = await sendMail(smtpOf(server.port, { tls: 'starttls' }), ['ops@example.com'], { subject: 's', text: 't' });
+    const refused = await sendMail(smtpOf(server.port, { tls: 'starttls' }), ['ops@example.com'], {
+      subject: 's',
+      text: 't',
+    });
     assert.equal(refused.ok, false);
     assert.ok(!refused.ok);
-    assert.match(refused.reason, new RegExp(`^SMTP 127\\.0\\.0\\.1:${server.port} \\(STARTTLS\\): TLS certificate not accepted \\(self-signed\\)`));
+    assert.match(
+      refused.reason,
+      new RegExp(`^SMTP 127\\.0\\.0\\.1:${server.port} \\(STARTTLS\\): TLS certificate not accepted \\(self-signed\\)`),
+    );
     assert.match(refused.reason, /--allow-invalid-cert/);
     assert.equal(server.received.length, 0);
 
-    const accepted = await sendMail(smtpOf(server.port, { tls: 'starttls', allowInvalidCert: true }), ['ops@example.com'], { subject: 's', text: 't' });
+    const accepted = await sendMail(
+      smtpOf(server.port, { tls: 'starttls', allowInvalidCert: true }),
+      ['ops@example.com'],
+      { subject: 's', text: 't' },
+    );
     assert.equal(accepted.ok, true);
     assert.equal(server.received.at(-1)?.secure, true);
   });
@@ -245,7 +280,10 @@ describe('mailer: STARTTLS', () => {
 
     const loginOnly = await startServer({ authMethods: ['LOGIN'] });
     try {
-      const login = await sendMail({ ...smtp, port: loginOnly.port }, ['ops@example.com'], { subject: 'login', text: 't' });
+      const login = await sendMail({ ...smtp, port: loginOnly.port }, ['ops@example.com'], {
+        subject: 'login',
+        text: 't',
+      });
       assert.equal(login.ok, true, login.ok ? '' : login.reason);
       assert.deepEqual(loginOnly.authAttempts, [{ method: 'LOGIN', username: USER }]);
       assert.equal(loginOnly.received[0].user, USER);
@@ -263,7 +301,12 @@ describe('mailer: STARTTLS', () => {
       { subject: 's', text: 't' },
     );
     assert.ok(!result.ok);
-    assert.match(result.reason, new RegExp(`^SMTP 127\\.0\\.0\\.1:${server.port} \\(STARTTLS\\): login refused for user notifier@example\\.com: 535`));
+    assert.match(
+      result.reason,
+      new RegExp(
+        `^SMTP 127\\.0\\.0\\.1:${server.port} \\(STARTTLS\\): login refused for user notifier@example\\.com: 535`,
+      ),
+    );
     assert.ok(!result.reason.includes(wrong));
     assert.ok(!result.reason.includes(Buffer.from(wrong).toString('base64')));
     assert.equal(server.received.length, before);
@@ -273,7 +316,11 @@ describe('mailer: STARTTLS', () => {
     // Not advertised and refused when tried (nodemailer tries STARTTLS anyway when it is required).
     const hidden = await startServer({ hideSTARTTLS: true, disabledCommands: ['STARTTLS', 'AUTH'] });
     try {
-      const result = await sendMail(smtpOf(hidden.port, { tls: 'starttls', allowInvalidCert: true }), ['ops@example.com'], { subject: 's', text: 't' });
+      const result = await sendMail(
+        smtpOf(hidden.port, { tls: 'starttls', allowInvalidCert: true }),
+        ['ops@example.com'],
+        { subject: 's', text: 't' },
+      );
       assert.ok(!result.ok);
       assert.match(result.reason, new RegExp(`^SMTP 127\\.0\\.0\\.1:${hidden.port} \\(STARTTLS\\): .*STARTTLS`));
       assert.equal(hidden.received.length, 0);
@@ -288,9 +335,15 @@ describe('mailer: implicit TLS', () => {
   it('delivers over TLS from the first byte, and refuses the self-signed certificate unless allowed', async () => {
     const server = await startServer({ secure: true, authMethods: ['PLAIN'] });
     try {
-      const strict = await sendMail(smtpOf(server.port, { tls: 'tls' }), ['ops@example.com'], { subject: 's', text: 't' });
+      const strict = await sendMail(smtpOf(server.port, { tls: 'tls' }), ['ops@example.com'], {
+        subject: 's',
+        text: 't',
+      });
       assert.ok(!strict.ok);
-      assert.match(strict.reason, new RegExp(`^SMTP 127\\.0\\.0\\.1:${server.port} \\(TLS\\): TLS certificate not accepted`));
+      assert.match(
+        strict.reason,
+        new RegExp(`^SMTP 127\\.0\\.0\\.1:${server.port} \\(TLS\\): TLS certificate not accepted`),
+      );
 
       const smtp = smtpOf(server.port, { tls: 'tls', allowInvalidCert: true, user: USER, password: PASSWORD });
       const notifier = createSmtpNotifier(() => smtp);
@@ -310,7 +363,10 @@ describe('mailer: servers that fail', () => {
   it('a refused connection fails fast with a clear reason', async () => {
     const port = await getFreePort();
     const started = Date.now();
-    const result = await sendMail(smtpOf(port, { user: USER, password: PASSWORD }), ['ops@example.com'], { subject: 's', text: 't' });
+    const result = await sendMail(smtpOf(port, { user: USER, password: PASSWORD }), ['ops@example.com'], {
+      subject: 's',
+      text: 't',
+    });
     assert.ok(!result.ok);
     assert.equal(result.reason, `SMTP 127.0.0.1:${port} (no TLS): connection refused`);
     assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
@@ -329,7 +385,12 @@ describe('mailer: servers that fail', () => {
       const result = await sendMail(smtpOf(port), ['ops@example.com'], { subject: 's', text: 't' }, { timeoutMs: 700 });
       const took = Date.now() - started;
       assert.ok(!result.ok);
-      assert.match(result.reason, new RegExp(`^SMTP 127\\.0\\.0\\.1:${port} \\(no TLS\\): (timed out waiting for the server greeting|no answer within 0\\.7 s)`));
+      assert.match(
+        result.reason,
+        new RegExp(
+          `^SMTP 127\\.0\\.0\\.1:${port} \\(no TLS\\): (timed out waiting for the server greeting|no answer within 0\\.7 s)`,
+        ),
+      );
       assert.ok(took >= 600 && took < 2500, `took ${took} ms`);
     } finally {
       for (const socket of sockets) socket.destroy();
@@ -353,7 +414,10 @@ describe('mailer: servers that fail', () => {
     assert.equal(first?.detail, `SMTP 127.0.0.1:${port} (no TLS): connection refused`);
     const second = await notifier.notify(events[1]);
     assert.equal(second?.ok, false);
-    assert.match(second!.detail, /^SMTP 127\.0\.0\.1:\d+ \(no TLS\): connection refused \(not retried: the same failure \d+ s ago\)$/);
+    assert.match(
+      second!.detail,
+      /^SMTP 127\.0\.0\.1:\d+ \(no TLS\): connection refused \(not retried: the same failure \d+ s ago\)$/,
+    );
     assert.equal(calls, 2);
     await notifier.idle();
     assert.ok(Date.now() - started < 2000);
@@ -369,6 +433,9 @@ describe('mailer: servers that fail', () => {
       throw new Error('cannot open secret.key\nstack');
     });
     const unreadable = await broken.notify(events[0]);
-    assert.deepEqual(unreadable && { ok: unreadable.ok, detail: unreadable.detail }, { ok: false, detail: 'cannot read the SMTP settings: cannot open secret.key' });
+    assert.deepEqual(unreadable && { ok: unreadable.ok, detail: unreadable.detail }, {
+      ok: false,
+      detail: 'cannot read the SMTP settings: cannot open secret.key',
+    });
   });
 });

@@ -32,7 +32,10 @@ test('data dir: created 0700 with its parents; an existing one is kept; a file i
   ensureDataDir(dir);
   const file = path.join(tmp, 'file');
   fs.writeFileSync(file, 'x');
-  assert.throws(() => ensureDataDir(file), (e: unknown) => e instanceof UsageError && /not a directory/.test(e.message));
+  assert.throws(
+    () => ensureDataDir(file),
+    (e: unknown) => e instanceof UsageError && /not a directory/.test(e.message),
+  );
 });
 
 test('user files: missing, non-UTF-8 and NUL give one-line usage errors; private writes are 0600', () => {

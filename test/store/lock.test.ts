@@ -36,7 +36,10 @@ test('lock: taken with our pid, 0600; a second take in the same process is refus
 
 test('lock: a lock of a dead process, or a corrupt lock file, is taken over', () => {
   const dir = freshDir();
-  fs.writeFileSync(lockPath(dir), JSON.stringify({ pid: deadPid(), since: new Date().toISOString(), command: 'crashed' }));
+  fs.writeFileSync(
+    lockPath(dir),
+    JSON.stringify({ pid: deadPid(), since: new Date().toISOString(), command: 'crashed' }),
+  );
   const handle = acquireLock(dir, 'taker');
   assert.equal(readLock(lockPath(dir))?.info?.pid, process.pid);
   handle.release();
@@ -58,7 +61,9 @@ test('lock: held by a live child process -> DataDirLockedError naming its pid an
   const dir = freshDir();
   const script = `const { acquireLock } = await import(${JSON.stringify(LOCK_MODULE)});
     acquireLock(${JSON.stringify(dir)}, 'child holder'); process.stdout.write('locked\\n'); setInterval(() => {}, 1000);`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && resolve());
@@ -66,7 +71,11 @@ test('lock: held by a live child process -> DataDirLockedError naming its pid an
     });
     assert.throws(
       () => acquireLock(dir, 'me'),
-      (e: unknown) => e instanceof DataDirLockedError && e.pid === child.pid && e.message.includes(String(child.pid)) && e.message.includes('child holder'),
+      (e: unknown) =>
+        e instanceof DataDirLockedError &&
+        e.pid === child.pid &&
+        e.message.includes(String(child.pid)) &&
+        e.message.includes('child holder'),
     );
   } finally {
     child.kill('SIGTERM');

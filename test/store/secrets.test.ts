@@ -43,7 +43,9 @@ test('secrets: IMAP_MIGRATE_KEY derives the key; a wrong key is a clear error; n
   assert.equal(new SecretBox({ keyFile, envKey: 'correct horse', writable: false, check }).open(sealed), 'pw');
   assert.throws(
     () => new SecretBox({ keyFile, envKey: 'wrong', writable: false, check }).open(sealed),
-    (e: unknown) => e instanceof SecretKeyError && /cannot decrypt stored passwords: the key from IMAP_MIGRATE_KEY does not match/.test(e.message),
+    (e: unknown) =>
+      e instanceof SecretKeyError &&
+      /cannot decrypt stored passwords: the key from IMAP_MIGRATE_KEY does not match/.test(e.message),
   );
   // Without the env key, the key file is missing: said so, and not created even by a writer.
   assert.throws(() => new SecretBox({ keyFile, writable: true, check }).seal('new'), /key file .* is missing/);
@@ -57,6 +59,9 @@ test('secrets: a key file that does not match the sealed values names the file',
   const sealed = new SecretBox({ keyFile: path.join(dir, 'k3a'), writable: true, check }).seal('pw');
   const other = path.join(dir, 'k3b');
   new SecretBox({ keyFile: other, writable: true }).seal('make the file');
-  assert.throws(() => new SecretBox({ keyFile: other, writable: false, check }).open(sealed), (e: unknown) =>
-    e instanceof Error && e.message.includes(`the key in ${other} does not match the one they were saved with`));
+  assert.throws(
+    () => new SecretBox({ keyFile: other, writable: false, check }).open(sealed),
+    (e: unknown) =>
+      e instanceof Error && e.message.includes(`the key in ${other} does not match the one they were saved with`),
+  );
 });

@@ -11,7 +11,12 @@ function freshDir(): string {
 }
 
 function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(fs.readdirSync(dir).sort().map((name) => [name, fs.readFileSync(path.join(dir, name), 'base64')]));
+  return Object.fromEntries(
+    fs
+      .readdirSync(dir)
+      .sort()
+      .map((name) => [name, fs.readFileSync(path.join(dir, name), 'base64')]),
+  );
 }
 
 const env = {};
@@ -20,8 +25,23 @@ test('store: settings round trip, passwords sealed at rest and masked on request
   const dataDir = freshDir();
   const store = await openStore({ dataDir, write: true, command: 'test', env });
   assert.equal(store.settings.getDestination(), undefined);
-  store.settings.setDestination({ host: 'imap.example', port: 993, tls: 'tls', allowInvalidCert: true, adminUser: 'master', adminPassword: 'm4ster pw' });
-  store.settings.setSmtp({ host: 'smtp.example', port: 587, tls: 'starttls', allowInvalidCert: false, user: 'u', password: 'smtp pw', from: 'ops@example.org' });
+  store.settings.setDestination({
+    host: 'imap.example',
+    port: 993,
+    tls: 'tls',
+    allowInvalidCert: true,
+    adminUser: 'master',
+    adminPassword: 'm4ster pw',
+  });
+  store.settings.setSmtp({
+    host: 'smtp.example',
+    port: 587,
+    tls: 'starttls',
+    allowInvalidCert: false,
+    user: 'u',
+    password: 'smtp pw',
+    from: 'ops@example.org',
+  });
   assert.equal(store.settings.getDestination()?.adminPassword, 'm4ster pw');
   assert.equal(store.settings.getDestination('mask')?.adminPassword, '********');
   assert.equal(store.settings.getSmtp()?.password, 'smtp pw');
@@ -29,10 +49,14 @@ test('store: settings round trip, passwords sealed at rest and masked on request
   const text = fs.readFileSync(path.join(dataDir, 'settings.json'), 'utf8');
   assert.ok(!text.includes('m4ster pw') && !text.includes('smtp pw'));
   assert.equal(fs.statSync(dataDir).mode & 0o777, 0o700);
-  for (const name of fs.readdirSync(dataDir)) assert.equal(fs.statSync(path.join(dataDir, name)).mode & 0o777, 0o600, name);
+  for (const name of fs.readdirSync(dataDir))
+    assert.equal(fs.statSync(path.join(dataDir, name)).mode & 0o777, 0o600, name);
   const reader = await openStore({ dataDir, write: false, env });
   assert.equal(reader.settings.getDestination()?.host, 'imap.example');
-  assert.throws(() => reader.settings.setSmtp({ host: 'x', port: 25, tls: 'none', allowInvalidCert: false, from: 'a@b' }), /read-only/);
+  assert.throws(
+    () => reader.settings.setSmtp({ host: 'x', port: 25, tls: 'none', allowInvalidCert: false, from: 'a@b' }),
+    /read-only/,
+  );
   await reader.close();
 });
 
@@ -43,17 +67,31 @@ test('store: account directory add/get/update/remove/list with lowercased unique
     assert.equal(added.email, 'bob@example.org');
     assert.equal(added.hasPassword, true);
     await store.accounts.add({ email: 'alice@example.org', admin: true });
-    await assert.rejects(store.accounts.add({ email: 'BOB@example.org' }), (e: unknown) => e instanceof UsageError && /already in the directory/.test(e.message));
+    await assert.rejects(
+      store.accounts.add({ email: 'BOB@example.org' }),
+      (e: unknown) => e instanceof UsageError && /already in the directory/.test(e.message),
+    );
     await assert.rejects(store.accounts.add({ email: 'no-at-sign' }), UsageError);
     assert.equal((await store.accounts.get('BOB@example.org'))?.password, 'b pw');
-    assert.deepEqual((await store.accounts.list()).map((a) => a.email), ['alice@example.org', 'bob@example.org']);
+    assert.deepEqual(
+      (await store.accounts.list()).map((a) => a.email),
+      ['alice@example.org', 'bob@example.org'],
+    );
     assert.equal((await store.accounts.list())[1].password, undefined, 'list does not decrypt by default');
-    assert.deepEqual((await store.accounts.list({ admin: true })).map((a) => a.email), ['alice@example.org']);
+    assert.deepEqual(
+      (await store.accounts.list({ admin: true })).map((a) => a.email),
+      ['alice@example.org'],
+    );
     const changed = await store.accounts.update('bob@example.org', { admin: true, password: null, displayName: null });
     assert.deepEqual([changed.admin, changed.hasPassword, changed.displayName], [true, false, undefined]);
     await store.accounts.remove('Alice@example.org');
-    await assert.rejects(store.accounts.remove('alice@example.org'), (e: unknown) =>
-      e instanceof UsageError && e.exitCode === 2 && e.message.startsWith('no account alice@example.org in the directory'));
+    await assert.rejects(
+      store.accounts.remove('alice@example.org'),
+      (e: unknown) =>
+        e instanceof UsageError &&
+        e.exitCode === 2 &&
+        e.message.startsWith('no account alice@example.org in the directory'),
+    );
     await assert.rejects(store.accounts.update('ghost@example.org', { admin: true }), UsageError);
   } finally {
     await store.close();
@@ -68,12 +106,18 @@ test('store: CSV import is all or nothing; --update changes existing accounts', 
     await assert.rejects(store.accounts.importCsv(bad, { source: 'bad.csv' }), (e: unknown) => {
       assert.ok(e instanceof UsageError);
       assert.equal(e.message, 'bad.csv: 2 bad rows, nothing imported');
-      assert.deepEqual(e.details, ['line 3: old@x.org is already in the directory (use --update to change it)', 'line 4: new@x.org is also on line 2']);
+      assert.deepEqual(e.details, [
+        'line 3: old@x.org is already in the directory (use --update to change it)',
+        'line 4: new@x.org is also on line 2',
+      ]);
       return true;
     });
     assert.equal((await store.accounts.list()).length, 1);
     const good = 'email,password,admin\nnew@x.org,n pw,yes\nold@x.org,,1\n';
-    assert.deepEqual(await store.accounts.importCsv(good, { source: 'good.csv', update: true }), { added: 1, updated: 1 });
+    assert.deepEqual(await store.accounts.importCsv(good, { source: 'good.csv', update: true }), {
+      added: 1,
+      updated: 1,
+    });
     const old = await store.accounts.get('old@x.org');
     assert.deepEqual([old?.admin, old?.password], [true, 'old pw'], 'an empty password keeps the current one');
     assert.equal((await store.accounts.get('new@x.org'))?.password, 'n pw');
@@ -98,7 +142,7 @@ test('store: a writer holds the lock until close; readers need no lock and write
   assert.equal((await reader.accounts.get('a@x.org'))?.password, 'pw');
   await assert.rejects(reader.accounts.add({ email: 'b@x.org' }), /read-only/);
   await assert.rejects(reader.db.collection('other').insert({ a: 1 }), /read-only/);
-  assert.deepEqual((await reader.db.collection('missing').find({})), []);
+  assert.deepEqual(await reader.db.collection('missing').find({}), []);
   await reader.close();
   assert.deepEqual(snapshot(dataDir), before, 'the reader changed no file and created none');
   await writer.close();

@@ -1,4 +1,4 @@
-// Account detail (SPEC A1–A4): counters, error log and download log (each scrollable), back.
+// Account detail (docs/spec.md A1–A4): counters, error log and download log (each scrollable), back.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { App } from '../../source/ui/App.tsx';
@@ -10,8 +10,15 @@ afterEach(cleanup);
 async function openBen(size = { columns: 100, rows: 30 }) {
   const backend = createFakeBackend();
   const ben = backend.accountRunsByRun.get('run0002')![1]!;
-  ben.log = Array.from({ length: 40 }, (_, i) => ({ at: '2026-11-30T09:00:02.000Z', text: `folder F${i}: copied ${i}` }));
-  ben.errors.push({ at: '2026-11-30T09:01:30.000Z', code: 'FETCH_FAILED', detail: 'INBOX uid 7: the server closed the connection while sending the message body, after 3 retries' });
+  ben.log = Array.from({ length: 40 }, (_, i) => ({
+    at: '2026-11-30T09:00:02.000Z',
+    text: `folder F${i}: copied ${i}`,
+  }));
+  ben.errors.push({
+    at: '2026-11-30T09:01:30.000Z',
+    code: 'FETCH_FAILED',
+    detail: 'INBOX uid 7: the server closed the connection while sending the message body, after 3 retries',
+  });
   const app = renderSized(<App backend={backend} />, size);
   await waitForFrame(app.lastFrame, 'SyncAll');
   await press(app, 'open');
@@ -24,7 +31,20 @@ async function openBen(size = { columns: 100, rows: 30 }) {
 test('the fields of A1 and both logs, the latest download lines first in view', async () => {
   const app = await openBen();
   const frame = await waitForFrame(app.lastFrame, (f) => f.includes('FETCH_FAILED') && f.includes('F39'));
-  for (const text of ['User', 'Status', 'failed', 'Total Messages', 'Messages Downloaded', 'Messages Deleted', 'Duplicates Deleted', 'Folders Created', 'Folders Deleted', 'Flags Changed', 'Complete Time', 'Errors']) {
+  for (const text of [
+    'User',
+    'Status',
+    'failed',
+    'Total Messages',
+    'Messages Downloaded',
+    'Messages Deleted',
+    'Duplicates Deleted',
+    'Folders Created',
+    'Folders Deleted',
+    'Flags Changed',
+    'Complete Time',
+    'Errors',
+  ]) {
     assert.ok(frame.includes(text), `${text} in\n${frame}`);
   }
   assert.match(frame, /\d\d:01:00 AUTH_FAILED login as ben refused by imap\.old\.example:143 \(STARTTLS\)/);

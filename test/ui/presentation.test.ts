@@ -12,8 +12,44 @@ import { color, fit, wordWrap } from '../../source/ui/layout.ts';
 import { addSample } from '../../source/ui/throughput.ts';
 import { zeroCounters } from '../../source/engine/types.ts';
 
-const key = (over: Partial<Key> = {}): Key => ({ upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false, ...over });
-const record = (account: string, status: AccountRunRecord['status'], messages = 0, downloaded = 0): AccountRunRecord => ({ runId: 'r1', syncId: 's', account, status, planned: false, counters: { ...zeroCounters(), messages, downloaded }, errors: [], log: [] });
+const key = (over: Partial<Key> = {}): Key => ({
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+  ...over,
+});
+const record = (
+  account: string,
+  status: AccountRunRecord['status'],
+  messages = 0,
+  downloaded = 0,
+): AccountRunRecord => ({
+  runId: 'r1',
+  syncId: 's',
+  account,
+  status,
+  planned: false,
+  counters: { ...zeroCounters(), messages, downloaded },
+  errors: [],
+  log: [],
+});
 
 test('matches: characters, named keys, Ctrl+C; Escape (which also sets meta) is back', () => {
   assert.ok(matches('pause', 'p', key()));
@@ -28,15 +64,35 @@ test('matches: characters, named keys, Ctrl+C; Escape (which also sets meta) is 
 
 test('mergeLive lays the live records of the same run over the stored ones', () => {
   const stored = [record('a', 'running', 10, 1), record('b', 'complete', 5, 5)];
-  const live = [{ syncId: 's', run: { id: 'r1', syncId: 's', startedAt: '', status: 'Running' as const }, threads: 1, accounts: [record('a', 'running', 10, 7), record('c', 'pending')] }];
-  assert.deepEqual(mergeLive(stored, live, 'r1').map((r) => [r.account, r.counters.downloaded]), [['a', 7], ['b', 5], ['c', 0]]);
+  const live = [
+    {
+      syncId: 's',
+      run: { id: 'r1', syncId: 's', startedAt: '', status: 'Running' as const },
+      threads: 1,
+      accounts: [record('a', 'running', 10, 7), record('c', 'pending')],
+    },
+  ];
+  assert.deepEqual(
+    mergeLive(stored, live, 'r1').map((r) => [r.account, r.counters.downloaded]),
+    [
+      ['a', 7],
+      ['b', 5],
+      ['c', 0],
+    ],
+  );
   assert.equal(mergeLive(stored, live, 'other'), stored);
 });
 
 test('sortAccounts by a field, either way, ties by user; progress counts failed as ended', () => {
   const rows = [record('b', 'running', 3), record('a', 'complete', 3), record('c', 'failed', 9)];
-  assert.deepEqual(sortAccounts(rows, { field: 'messages', descending: false }).map((r) => r.account), ['a', 'b', 'c']);
-  assert.deepEqual(sortAccounts(rows, { field: 'messages', descending: true }).map((r) => r.account), ['c', 'a', 'b']);
+  assert.deepEqual(
+    sortAccounts(rows, { field: 'messages', descending: false }).map((r) => r.account),
+    ['a', 'b', 'c'],
+  );
+  assert.deepEqual(
+    sortAccounts(rows, { field: 'messages', descending: true }).map((r) => r.account),
+    ['c', 'a', 'b'],
+  );
   assert.deepEqual(progressOf(rows, 4), { pending: 2, complete: 2, total: 4, percent: 50 });
 });
 
@@ -56,8 +112,15 @@ test('throughput over a sliding window, and an ETA from what is left', () => {
 });
 
 test('hints that do not fit are left out whole; pinned keys stay', () => {
-  const keys = [{ keys: 's', description: 'start' }, { keys: 'p', description: 'pause' }, { keys: 'x', description: 'stop' }];
-  assert.deepEqual(fitHints(keys, [{ keys: '?', description: 'help' }], 24).map((k) => k.keys), ['s', 'p', '?']);
+  const keys = [
+    { keys: 's', description: 'start' },
+    { keys: 'p', description: 'pause' },
+    { keys: 'x', description: 'stop' },
+  ];
+  assert.deepEqual(
+    fitHints(keys, [{ keys: '?', description: 'help' }], 24).map((k) => k.keys),
+    ['s', 'p', '?'],
+  );
 });
 
 test('wrapping, fitting, scrolling, NO_COLOR', () => {

@@ -37,7 +37,8 @@ test('? shows every key of the screen grouped by category; Esc closes it', async
   await waitForFrame(app.lastFrame, 'SyncAll');
   await press(app, 'help');
   const help = await waitForFrame(app.lastFrame, 'Help: Syncs');
-  for (const text of ['Actions', 'Move', 'General', 'new sync', 'recreate', 'filter', 'PgDn', 'quit']) assert.ok(help.includes(text), `${text} in\n${help}`);
+  for (const text of ['Actions', 'Move', 'General', 'new sync', 'recreate', 'filter', 'PgDn', 'quit'])
+    assert.ok(help.includes(text), `${text} in\n${help}`);
   await press(app, 'back');
   await waitForFrame(app.lastFrame, (f) => f.includes('IMAP Syncs') && !f.includes('Help:'));
   app.unmount();
@@ -78,7 +79,10 @@ test('q while a sync runs asks first (No is the default); y pauses at a safe poi
   await press(app, 'yes');
   await app.waitUntilExit();
   assert.deepEqual(backend.calls, ['shutdown']);
-  assert.equal(quitQuestion(2), '2 syncs are running: they will pause at a safe point and continue at the next start. Quit?');
+  assert.equal(
+    quitQuestion(2),
+    '2 syncs are running: they will pause at a safe point and continue at the next start. Quit?',
+  );
 });
 
 test('at 80x24 every screen fits: rows - 1 lines, no line wider than 80', async () => {

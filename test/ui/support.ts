@@ -19,8 +19,17 @@ export function frameOf(lastFrame: () => string | undefined): string {
 }
 
 /** Waits until the (ANSI-stripped) frame satisfies the predicate; returns that frame. */
-export async function waitForFrame(lastFrame: () => string | undefined, predicate: string | RegExp | ((frame: string) => boolean), timeoutMs = 3000): Promise<string> {
-  const ok = (text: string) => (typeof predicate === 'string' ? text.includes(predicate) : predicate instanceof RegExp ? predicate.test(text) : predicate(text));
+export async function waitForFrame(
+  lastFrame: () => string | undefined,
+  predicate: string | RegExp | ((frame: string) => boolean),
+  timeoutMs = 3000,
+): Promise<string> {
+  const ok = (text: string) =>
+    typeof predicate === 'string'
+      ? text.includes(predicate)
+      : predicate instanceof RegExp
+        ? predicate.test(text)
+        : predicate(text);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const text = frameOf(lastFrame);
@@ -99,7 +108,14 @@ export function renderSized(tree: ReactElement, size: { columns: number; rows?: 
     unref() {},
   });
   const stderr = Object.assign(new EventEmitter(), { write: () => true });
-  const instance = inkRender(tree, { stdout: stdout as never, stdin: stdin as never, stderr: stderr as never, debug: true, exitOnCtrlC: false, patchConsole: false });
+  const instance = inkRender(tree, {
+    stdout: stdout as never,
+    stdin: stdin as never,
+    stderr: stderr as never,
+    debug: true,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
   // Asked at once: a promise asked for after the exit would never settle.
   const exited = instance.waitUntilExit();
   mounted.add(instance);

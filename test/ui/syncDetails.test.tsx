@@ -1,4 +1,4 @@
-// Sync details (SPEC D1–D6): summary, controls valid in the status, stop confirm, threads,
+// Sync details (docs/spec.md D1–D6): summary, controls valid in the status, stop confirm, threads,
 // note, rejections, history more/less, run selector, sort, live merge, CSV export.
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -25,7 +25,21 @@ const rowOf = (frame: string, user: string) => linesOf(frame).find((l) => l.incl
 test('the summary shows every field of D1', async () => {
   const app = await openDetails(createFakeBackend());
   const frame = await waitForFrame(app.lastFrame, 'Throughput');
-  for (const text of ['Date Created  2026-11-30', 'Start Time    2026-11-30', 'Running Time', 'Complete Time -', 'Status        Running', 'Pend|Comp|Tot 1 | 1 | 2', 'Threads       2', 'IMAP Server imap.old.example', 'Port / TLS  143 / STARTTLS', 'Sync Mode   SyncAll', 'Dry Run     No', 'Loop        No', 'Loop Until  -']) {
+  for (const text of [
+    'Date Created  2026-11-30',
+    'Start Time    2026-11-30',
+    'Running Time',
+    'Complete Time -',
+    'Status        Running',
+    'Pend|Comp|Tot 1 | 1 | 2',
+    'Threads       2',
+    'IMAP Server imap.old.example',
+    'Port / TLS  143 / STARTTLS',
+    'Sync Mode   SyncAll',
+    'Dry Run     No',
+    'Loop        No',
+    'Loop Until  -',
+  ]) {
     assert.ok(frame.includes(text), `${text} in\n${frame}`);
   }
   assert.match(frame, /Pending \| Complete \| Total Accounts: 1 \| 1 \| 2 .*50%/);
@@ -54,7 +68,10 @@ test('only the controls valid in the status act: p pauses a running sync, s is r
   await waitForFrame(app.lastFrame, '✓ Paused.');
   assert.deepEqual(backend.calls, ['pause sync0002ccccdddd']);
   // Now Paused: restart acts, pause no longer does (the hint bar follows).
-  await waitForFrame(app.lastFrame, (f) => linesOf(f).at(-1)!.includes('R restart') && !linesOf(f).at(-1)!.includes('p pause'));
+  await waitForFrame(
+    app.lastFrame,
+    (f) => linesOf(f).at(-1)!.includes('R restart') && !linesOf(f).at(-1)!.includes('p pause'),
+  );
   await press(app, 'restart');
   await waitUntil(() => backend.calls.includes('restart sync0002ccccdddd'), 'restart');
 });
@@ -97,7 +114,10 @@ test('when the backend refuses a command its reason shows in the status line', a
   };
   const app = await openDetails(backend);
   await press(app, 'pause');
-  await waitForFrame(app.lastFrame, '✗ sync sync0002ccccdddd is Complete: Pause applies to a running or scheduled sync');
+  await waitForFrame(
+    app.lastFrame,
+    '✗ sync sync0002ccccdddd is Complete: Pause applies to a running or scheduled sync',
+  );
 });
 
 test('+ and - change the threads of a running sync', async () => {
@@ -107,7 +127,11 @@ test('+ and - change the threads of a running sync', async () => {
   await waitForFrame(app.lastFrame, 'Threads       3');
   await press(app, 'threadsDown', 'threadsDown');
   await waitForFrame(app.lastFrame, 'Threads       1');
-  assert.deepEqual(backend.calls, ['setThreads sync0002ccccdddd 3', 'setThreads sync0002ccccdddd 2', 'setThreads sync0002ccccdddd 1']);
+  assert.deepEqual(backend.calls, [
+    'setThreads sync0002ccccdddd 3',
+    'setThreads sync0002ccccdddd 2',
+    'setThreads sync0002ccccdddd 1',
+  ]);
   await press(app, 'threadsDown');
   await waitForFrame(app.lastFrame, '✗ threads stay between 1 and 64');
 });
@@ -132,21 +156,42 @@ test('N takes a note into the history; Esc drops it', async () => {
 
 test('history: newest first, m shows more and l less', async () => {
   const backend = createFakeBackend();
-  for (let i = 0; i < 12; i++) backend.history.unshift({ syncId: 'sync0002ccccdddd', at: `2026-11-30T10:${String(i).padStart(2, '0')}:00.000Z`, type: 'Note', note: `note ${i}`, user: 'tester' });
+  for (let i = 0; i < 12; i++)
+    backend.history.unshift({
+      syncId: 'sync0002ccccdddd',
+      at: `2026-11-30T10:${String(i).padStart(2, '0')}:00.000Z`,
+      type: 'Note',
+      note: `note ${i}`,
+      user: 'tester',
+    });
   const app = await openDetails(backend);
-  let frame = await waitForFrame(app.lastFrame, 'History 3 of 14');
+  const frame = await waitForFrame(app.lastFrame, 'History 3 of 14');
   const notes = linesOf(frame).filter((l) => / Note /.test(l));
-  assert.deepEqual(notes.map((l) => l.match(/note \d+/)![0]), ['note 11', 'note 10', 'note 9']);
+  assert.deepEqual(
+    notes.map((l) => l.match(/note \d+/)![0]),
+    ['note 11', 'note 10', 'note 9'],
+  );
   await press(app, 'historyMore');
-  frame = await waitForFrame(app.lastFrame, 'History 8 of 14');
+  await waitForFrame(app.lastFrame, 'History 8 of 14');
   await press(app, 'historyLess');
   await waitForFrame(app.lastFrame, 'History 3 of 14');
 });
 
 test('the run selector lists every run; [ and ] switch the account table between them', async () => {
   const backend = createFakeBackend();
-  backend.runs.splice(1, 0, { id: 'run0000', syncId: 'sync0002ccccdddd', startedAt: '2026-11-28T08:00:00.000Z', completedAt: '2026-11-28T08:30:00.000Z', status: 'Stopped' });
-  const older: AccountRunRecord = { ...backend.accountRunsByRun.get('run0002')![0]!, runId: 'run0000', account: 'old-only@example.com', status: 'stopped' };
+  backend.runs.splice(1, 0, {
+    id: 'run0000',
+    syncId: 'sync0002ccccdddd',
+    startedAt: '2026-11-28T08:00:00.000Z',
+    completedAt: '2026-11-28T08:30:00.000Z',
+    status: 'Stopped',
+  });
+  const older: AccountRunRecord = {
+    ...backend.accountRunsByRun.get('run0002')![0]!,
+    runId: 'run0000',
+    account: 'old-only@example.com',
+    status: 'stopped',
+  };
   backend.accountRunsByRun.set('run0000', [older]);
   const app = await openDetails(backend);
   await waitForFrame(app.lastFrame, 'run 2 of 2');
@@ -163,7 +208,10 @@ test('< and > choose the sort column, o reverses it', async () => {
   const backend = createFakeBackend();
   backend.accountRunsByRun.get('run0002')![1]!.counters.messages = 500;
   const app = await openDetails(backend);
-  const order = (f: string) => linesOf(f).filter((l) => /(ann|ben)@example/.test(l)).map((l) => l.match(/(ann|ben)/)![0]);
+  const order = (f: string) =>
+    linesOf(f)
+      .filter((l) => /(ann|ben)@example/.test(l))
+      .map((l) => l.match(/(ann|ben)/)![0]);
   let frame = await waitForFrame(app.lastFrame, 'User▲');
   assert.deepEqual(order(frame), ['ann', 'ben']);
   await press(app, 'sortReverse');
@@ -184,7 +232,12 @@ test('live counters of the running run are laid over the stored ones, refreshed 
   let downloaded = 41;
   const live = (): LiveRun => {
     const [ann, ben] = backend.accountRunsByRun.get('run0002')!;
-    return { syncId: 'sync0002ccccdddd', run: backend.runs[1]!, threads: 2, accounts: [{ ...ann!, counters: { ...ann!.counters, downloaded, bytesDownloaded: downloaded * 1000 } }, ben!] };
+    return {
+      syncId: 'sync0002ccccdddd',
+      run: backend.runs[1]!,
+      threads: 2,
+      accounts: [{ ...ann!, counters: { ...ann!.counters, downloaded, bytesDownloaded: downloaded * 1000 } }, ben!],
+    };
   };
   backend.liveRuns = () => [live()];
   const app = await openDetails(backend);

@@ -1,4 +1,4 @@
-// The sync list (SPEC L1, L2): the seed's columns newest first, live refresh, filter, moving.
+// The sync list (docs/spec.md L1, L2): the seed's columns newest first, live refresh, filter, moving.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { App } from '../../source/ui/App.tsx';
@@ -9,17 +9,26 @@ afterEach(cleanup);
 
 test('the seed columns, newest first, with - for times not known yet and the status as a word', async () => {
   const backend = createFakeBackend();
-  backend.syncs.push({ ...sampleSettings({ mode: 'flags-new' }), id: 'sync0003manual00', createdAt: '2026-11-30T11:00:00.000Z', status: 'Manual' });
+  backend.syncs.push({
+    ...sampleSettings({ mode: 'flags-new' }),
+    id: 'sync0003manual00',
+    createdAt: '2026-11-30T11:00:00.000Z',
+    status: 'Manual',
+  });
   const app = renderSized(<App backend={backend} />, { columns: 140, rows: 30 });
   const frame = await waitForFrame(app.lastFrame, 'SyncFlagNew');
   const lines = linesOf(frame);
   const header = lines.find((l) => l.includes('Start Time'))!;
-  for (const title of ['Start Time', 'Complete Time', 'Sync Mode', 'Dry Run', 'IMAP Server', 'Status', 'Accounts']) assert.ok(header.includes(title), title);
+  for (const title of ['Start Time', 'Complete Time', 'Sync Mode', 'Dry Run', 'IMAP Server', 'Status', 'Accounts'])
+    assert.ok(header.includes(title), title);
   const rows = lines.filter((l) => l.includes('imap.old.example'));
   assert.equal(rows.length, 3);
   assert.match(rows[0]!, /^› -\s+-\s+SyncFlagNew\s+Yes\s+imap\.old\.example\s+Manual\s+2$/);
   assert.match(rows[1]!, /SyncAll\s+No\s+imap\.old\.example\s+Running\s+2$/);
-  assert.match(rows[2]!, /2026-11-29 \d\d:00:01 2026-11-29 \d\d:05:00 SyncNew\s+Yes\s+imap\.old\.example\s+Complete\s+2$/);
+  assert.match(
+    rows[2]!,
+    /2026-11-29 \d\d:00:01 2026-11-29 \d\d:05:00 SyncNew\s+Yes\s+imap\.old\.example\s+Complete\s+2$/,
+  );
 });
 
 test('a backend event refreshes the list at once', async () => {
@@ -70,23 +79,31 @@ test('a long list scrolls: j/k, arrows, PgDn/PgUp, g/G keep the selected row in 
   const backend = createFakeBackend();
   for (let i = 0; i < 40; i++) {
     const minute = String(i).padStart(2, '0');
-    backend.syncs.push({ ...sampleSettings({ source: { host: `host${minute}.example`, port: 143, tls: 'none', allowInvalidCert: false } }), id: `bulk${minute}`, createdAt: `2026-10-01T10:${minute}:00.000Z`, status: 'Manual' });
+    backend.syncs.push({
+      ...sampleSettings({ source: { host: `host${minute}.example`, port: 143, tls: 'none', allowInvalidCert: false } }),
+      id: `bulk${minute}`,
+      createdAt: `2026-10-01T10:${minute}:00.000Z`,
+      status: 'Manual',
+    });
   }
   const app = renderSized(<App backend={backend} />, { columns: 100, rows: 24 });
-  const selectedHost = (frame: string) => linesOf(frame).find((l) => l.startsWith('›'))?.match(/host\d\d|imap\.old/)?.[0];
+  const selectedHost = (frame: string) =>
+    linesOf(frame)
+      .find((l) => l.startsWith('›'))
+      ?.match(/host\d\d|imap\.old/)?.[0];
   let frame = await waitForFrame(app.lastFrame, '1-18 of 42');
   assert.equal(selectedHost(frame), 'imap.old');
   await press(app, 'bottom');
   frame = await waitForFrame(app.lastFrame, '25-42 of 42');
   assert.equal(selectedHost(frame), 'host00'); // the oldest
   await press(app, 'up', 'up');
-  frame = await waitForFrame(app.lastFrame, (f) => selectedHost(f) === 'host02');
+  await waitForFrame(app.lastFrame, (f) => selectedHost(f) === 'host02');
   await press(app, 'pageUp'); // 18 rows up
-  frame = await waitForFrame(app.lastFrame, (f) => selectedHost(f) === 'host20');
+  await waitForFrame(app.lastFrame, (f) => selectedHost(f) === 'host20');
   await press(app, 'top');
-  frame = await waitForFrame(app.lastFrame, '1-18 of 42');
+  await waitForFrame(app.lastFrame, '1-18 of 42');
   await press(app, 'pageDown', 'down');
-  frame = await waitForFrame(app.lastFrame, (f) => selectedHost(f) === 'host22');
+  await waitForFrame(app.lastFrame, (f) => selectedHost(f) === 'host22');
   app.stdin.write('\u001b[A'); // the arrow itself
   await waitForFrame(app.lastFrame, (f) => selectedHost(f) === 'host23');
 });

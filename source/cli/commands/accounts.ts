@@ -1,4 +1,4 @@
-// `accounts add | edit | remove | list | import | export` (SPEC C2): the account directory.
+// `accounts add | edit | remove | list | import | export` (docs/spec.md C2): the account directory.
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../errors.ts';
 import type { AccountInfo, AccountPatch } from '../../store/accounts.ts';
@@ -39,14 +39,19 @@ const add: CommandModule<GlobalOptions, AddArgs> = {
   describe: 'Add an account to the directory',
   builder: (y) =>
     y
-      .positional('email', { type: 'string', describe: 'The account\'s email address (its login on the destination)' })
+      .positional('email', { type: 'string', describe: "The account's email address (its login on the destination)" })
       .option('password', { type: 'string', describe: 'Its destination password (optional with an admin login)' })
       .option('password-file', { type: 'string', describe: 'File whose first line is the password' })
       .option('admin', { type: 'boolean', describe: 'Put it in the Admin Accounts group' })
       .option('name', { type: 'string', describe: 'Display name' }) as Argv<AddArgs>,
   handler: async (argv) => {
     const email = parseEmail(argv.email, 'EMAIL');
-    const password = resolvePassword({ value: argv.password, valueOption: '--password', file: argv['password-file'], fileOption: '--password-file' });
+    const password = resolvePassword({
+      value: argv.password,
+      valueOption: '--password',
+      file: argv['password-file'],
+      fileOption: '--password-file',
+    });
     const displayName = argv.name === undefined ? undefined : parseDisplayName(argv.name);
     const added = await withStore(argv, { write: true }, (store) =>
       store.accounts.add({ email, password, admin: argv.admin ?? false, displayName: displayName || undefined }),
@@ -72,7 +77,12 @@ const edit: CommandModule<GlobalOptions, EditArgs> = {
       .option('name', { type: 'string', describe: 'New display name ("" removes it)' }) as Argv<EditArgs>,
   handler: async (argv) => {
     const email = parseEmail(argv.email, 'EMAIL');
-    const password = resolvePassword({ value: argv.password, valueOption: '--password', file: argv['password-file'], fileOption: '--password-file' });
+    const password = resolvePassword({
+      value: argv.password,
+      valueOption: '--password',
+      file: argv['password-file'],
+      fileOption: '--password-file',
+    });
     if (password !== undefined && argv['clear-password']) {
       throw new UsageError('give a new password or --clear-password, not both', [], { showHelp: true });
     }
@@ -82,9 +92,13 @@ const edit: CommandModule<GlobalOptions, EditArgs> = {
     if (argv.admin !== undefined) patch.admin = argv.admin;
     if (argv.name !== undefined) patch.displayName = parseDisplayName(argv.name) || null;
     if (Object.keys(patch).length === 0) {
-      throw new UsageError('nothing to change: give --password, --password-file, --clear-password, --admin, --no-admin or --name', [], {
-        showHelp: true,
-      });
+      throw new UsageError(
+        'nothing to change: give --password, --password-file, --clear-password, --admin, --no-admin or --name',
+        [],
+        {
+          showHelp: true,
+        },
+      );
     }
     const changed = await withStore(argv, { write: true }, (store) => store.accounts.update(email, patch));
     emit(argv, `Changed ${describeAccount(changed)}`, accountJson(changed));
@@ -100,7 +114,9 @@ const remove: CommandModule<GlobalOptions, EmailArgs> = {
   describe: 'Remove an account from the directory',
   builder: (y) => y.positional('email', { type: 'string', describe: 'The account to remove' }) as Argv<EmailArgs>,
   handler: async (argv) => {
-    const email = String(argv.email ?? '').trim().toLowerCase();
+    const email = String(argv.email ?? '')
+      .trim()
+      .toLowerCase();
     await withStore(argv, { write: true }, (store) => store.accounts.remove(email));
     emit(argv, `Removed ${email}`, { removed: email });
   },
@@ -133,16 +149,25 @@ const importCommand: CommandModule<GlobalOptions, ImportArgs> = {
   builder: (y) =>
     y
       .positional('file', { type: 'string', describe: 'CSV file (UTF-8; admin: yes/no/true/false/1/0/y/n or empty)' })
-      .option('update', { type: 'boolean', describe: 'Change accounts already in the directory (admin flag; password when given)' }) as Argv<ImportArgs>,
+      .option('update', {
+        type: 'boolean',
+        describe: 'Change accounts already in the directory (admin flag; password when given)',
+      }) as Argv<ImportArgs>,
   handler: async (argv) => {
     const file = String(argv.file ?? '');
     const text = readUserTextFile(file, 'CSV file');
-    const result = await withStore(argv, { write: true }, (store) => store.accounts.importCsv(text, { update: argv.update ?? false, source: file }));
+    const result = await withStore(argv, { write: true }, (store) =>
+      store.accounts.importCsv(text, { update: argv.update ?? false, source: file }),
+    );
     const total = result.added + result.updated;
-    emit(argv, `Imported ${total} account${total === 1 ? '' : 's'} from ${file} (${result.added} added, ${result.updated} updated)`, {
-      file,
-      ...result,
-    });
+    emit(
+      argv,
+      `Imported ${total} account${total === 1 ? '' : 's'} from ${file} (${result.added} added, ${result.updated} updated)`,
+      {
+        file,
+        ...result,
+      },
+    );
   },
 };
 
@@ -153,30 +178,42 @@ interface ExportArgs extends GlobalOptions {
 
 const exportCommand: CommandModule<GlobalOptions, ExportArgs> = {
   command: 'export [file]',
-  describe: 'Write the accounts as CSV email,password,admin (to stdout without FILE); passwords only with --with-passwords',
+  describe:
+    'Write the accounts as CSV email,password,admin (to stdout without FILE); passwords only with --with-passwords',
   builder: (y) =>
     y
       .positional('file', { type: 'string', describe: 'CSV file to write (created owner-only)' })
-      .option('with-passwords', { type: 'boolean', describe: 'Include the passwords in plaintext (the file is created 0600)' }) as Argv<ExportArgs>,
+      .option('with-passwords', {
+        type: 'boolean',
+        describe: 'Include the passwords in plaintext (the file is created 0600)',
+      }) as Argv<ExportArgs>,
   handler: async (argv) => {
     const withPasswords = argv['with-passwords'] ?? false;
     const rows = await withStore(argv, { write: false }, (store) => store.accounts.exportRows({ withPasswords }));
     const count = rows.length - 1;
     const where = argv.file === undefined || argv.file === '-' ? undefined : argv.file;
     if (withPasswords) {
-      process.stderr.write(`imap-migrate: warning: ${where ?? 'the output'} holds plaintext passwords; keep it private and delete it when done\n`);
+      process.stderr.write(
+        `imap-migrate: warning: ${where ?? 'the output'} holds plaintext passwords; keep it private and delete it when done\n`,
+      );
     }
     if (where === undefined) {
-      const json = rows.slice(1).map(([email, password, admin]) => ({ email, ...(withPasswords ? { password } : {}), admin: admin === 'yes' }));
+      const json = rows
+        .slice(1)
+        .map(([email, password, admin]) => ({ email, ...(withPasswords ? { password } : {}), admin: admin === 'yes' }));
       emit(argv, formatCsv(rows).replace(/\n$/, ''), json);
       return;
     }
     writeUserTextFile(where, formatCsv(rows), { private: true });
-    emit(argv, `Exported ${count} account${count === 1 ? '' : 's'} to ${where}${withPasswords ? ' (with passwords)' : ' (without passwords)'}`, {
-      file: where,
-      count,
-      withPasswords,
-    });
+    emit(
+      argv,
+      `Exported ${count} account${count === 1 ? '' : 's'} to ${where}${withPasswords ? ' (with passwords)' : ' (without passwords)'}`,
+      {
+        file: where,
+        count,
+        withPasswords,
+      },
+    );
   },
 };
 
@@ -185,12 +222,12 @@ export const accountsCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   describe: 'The account directory: add, edit, remove, list, import, export',
   builder: (y) =>
     y
-      .command(add as CommandModule<GlobalOptions, any>)
-      .command(edit as CommandModule<GlobalOptions, any>)
-      .command(remove as CommandModule<GlobalOptions, any>)
+      .command(add)
+      .command(edit)
+      .command(remove)
       .command(list)
-      .command(importCommand as CommandModule<GlobalOptions, any>)
-      .command(exportCommand as CommandModule<GlobalOptions, any>)
+      .command(importCommand)
+      .command(exportCommand)
       .demandCommand(1, 'give a subcommand: accounts add, edit, remove, list, import or export'),
   handler: () => undefined,
 };

@@ -12,9 +12,11 @@ export const demoCommand: CommandModule<GlobalOptions, Args> = {
   command: 'demo',
   describe: 'Two throwaway local IMAP servers with sample mailboxes, and the dashboard on them (removed on exit)',
   handler: async (argv) => {
-    if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UsageError('the demo opens the dashboard and needs a terminal');
+    if (!process.stdout.isTTY || !process.stdin.isTTY)
+      throw new UsageError('the demo opens the dashboard and needs a terminal');
     const { dovecotInstalled } = await import('../../demo/dovecot.ts');
-    if (!dovecotInstalled()) throw new UsageError('the demo runs two local Dovecot servers: install them with: apt-get install dovecot-imapd');
+    if (!dovecotInstalled())
+      throw new UsageError('the demo runs two local Dovecot servers: install them with: apt-get install dovecot-imapd');
     const { startDemo, DEMO_USERS } = await import('../../demo/demo.ts');
     const demo = await startDemo((line) => process.stderr.write(`imap-migrate demo: ${line}\n`));
     try {
@@ -23,7 +25,8 @@ export const demoCommand: CommandModule<GlobalOptions, Args> = {
       await withStore(demoArgs, { write: true }, async (store) => {
         const { createSyncManager, osUser } = await import('../engine.ts');
         store.settings.setDestination(demo.destination.endpoint());
-        for (const user of DEMO_USERS) await store.accounts.add({ email: user.name, password: user.password, admin: user.name.startsWith('ann') });
+        for (const user of DEMO_USERS)
+          await store.accounts.add({ email: user.name, password: user.password, admin: user.name.startsWith('ann') });
         const manager = createSyncManager(store);
         const settings = defaultSyncSettings(
           demo.source.endpoint(),

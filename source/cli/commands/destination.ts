@@ -1,13 +1,14 @@
-// `destination set | show | test` (SPEC C1): the new IMAP server where the accounts live.
+// `destination set | show | test` (docs/spec.md C1): the new IMAP server where the accounts live.
+import { defaultPort } from '../../imap/endpoint.ts';
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../errors.ts';
-import type { LoginCredentials, ServerEndpoint } from '../../imap/connection.ts';
+import type { LoginCredentials, ServerEndpoint } from '../../imap/endpoint.ts';
 import type { DestinationSettings } from '../../store/settings.ts';
 import { withStore } from '../context.ts';
 import type { GlobalOptions } from '../main.ts';
 import { emit } from '../output.ts';
 import { promptForMissingPassword } from '../prompt.ts';
-import { defaultImapPort, parseEmail, parseHost, parsePort, parseTls, parseUser, resolvePassword } from '../validate.ts';
+import { parseEmail, parseHost, parsePort, parseTls, parseUser, resolvePassword } from '../validate.ts';
 
 export const ADMIN_PASSWORD_ENV = 'IMAP_MIGRATE_ADMIN_PASSWORD';
 
@@ -27,7 +28,7 @@ interface SetArgs extends GlobalOptions {
 export function destinationFromArgs(argv: SetArgs, env: NodeJS.ProcessEnv = process.env): DestinationSettings {
   const host = parseHost(argv.host);
   const tls = argv.tls === undefined ? 'starttls' : parseTls(argv.tls);
-  const port = argv.port === undefined ? defaultImapPort(tls) : parsePort(argv.port);
+  const port = argv.port === undefined ? defaultPort(tls) : parsePort(argv.port);
   const passwordGiven = argv['admin-password'] !== undefined || argv['admin-password-file'] !== undefined;
   if (passwordGiven && argv['admin-user'] === undefined) {
     throw new UsageError('--admin-password needs --admin-user (the admin login it belongs to)', [], { showHelp: true });
@@ -65,7 +66,9 @@ export function destinationJson(d: DestinationSettings): Record<string, unknown>
     tls: d.tls,
     allowInvalidCert: d.allowInvalidCert,
     auth: d.adminUser ? 'admin' : 'per-account',
-    ...(d.adminUser ? { adminUser: d.adminUser, adminPassword: '********', hasAdminPassword: d.adminPassword !== undefined } : {}),
+    ...(d.adminUser
+      ? { adminUser: d.adminUser, adminPassword: '********', hasAdminPassword: d.adminPassword !== undefined }
+      : {}),
   };
 }
 
@@ -87,18 +90,34 @@ const set: CommandModule<GlobalOptions, SetArgs> = {
       .option('host', { type: 'string', describe: 'Host name or IP address', demandOption: true })
       .option('port', { type: 'string', describe: 'Port (default 143, or 993 with --tls tls)' })
       .option('tls', { type: 'string', default: 'starttls', describe: 'TLS mode: none, starttls or tls (implicit)' })
-      .option('allow-invalid-cert', { type: 'boolean', describe: 'Accept a certificate that does not verify (self-signed)' })
+      .option('allow-invalid-cert', {
+        type: 'boolean',
+        describe: 'Accept a certificate that does not verify (self-signed)',
+      })
       .option('admin-user', { type: 'string', describe: 'Admin/master login used to log in as every account' })
-      .option('admin-password', { type: 'string', describe: `Its password (or --admin-password-file, or $${ADMIN_PASSWORD_ENV})` })
-      .option('admin-password-file', { type: 'string', describe: 'File whose first line is the admin password' }) as Argv<SetArgs>,
+      .option('admin-password', {
+        type: 'string',
+        describe: `Its password (or --admin-password-file, or $${ADMIN_PASSWORD_ENV})`,
+      })
+      .option('admin-password-file', {
+        type: 'string',
+        describe: 'File whose first line is the admin password',
+      }) as Argv<SetArgs>,
   handler: async (argv) => {
     await promptForMissingPassword(argv as Record<string, unknown>, {
-      userOption: 'admin-user', valueOption: 'admin-password', fileOption: 'admin-password-file', envName: ADMIN_PASSWORD_ENV,
+      userOption: 'admin-user',
+      valueOption: 'admin-password',
+      fileOption: 'admin-password-file',
+      envName: ADMIN_PASSWORD_ENV,
       label: `Password of the destination admin ${argv['admin-user']}`,
     });
     const destination = destinationFromArgs(argv);
     await withStore(argv, { write: true }, (store) => store.settings.setDestination(destination));
-    emit(argv, [`Destination server set: ${destination.host}:${destination.port}`, ...destinationLines(destination)], destinationJson(destination));
+    emit(
+      argv,
+      [`Destination server set: ${destination.host}:${destination.port}`, ...destinationLines(destination)],
+      destinationJson(destination),
+    );
   },
 };
 
@@ -111,7 +130,11 @@ const show: CommandModule<GlobalOptions, GlobalOptions> = {
       emit(argv, `No destination server set; run \`imap-migrate destination set --host ...\``, { configured: false });
       return;
     }
-    emit(argv, ['Destination server', ...destinationLines(destination).map((line) => `  ${line}`)], destinationJson(destination));
+    emit(
+      argv,
+      ['Destination server', ...destinationLines(destination).map((line) => `  ${line}`)],
+      destinationJson(destination),
+    );
   },
 };
 
@@ -132,17 +155,26 @@ export async function testCredentials(
         who: `${account} (through admin login ${destination.adminUser})`,
       };
     }
-    return { credentials: { user: destination.adminUser, password: destination.adminPassword }, who: destination.adminUser };
+    return {
+      credentials: { user: destination.adminUser, password: destination.adminPassword },
+      who: destination.adminUser,
+    };
   }
   if (!account) {
-    throw new UsageError('no admin login is set for the destination; give --account EMAIL to test that account\'s own password', [], {
-      showHelp: true,
-    });
+    throw new UsageError(
+      "no admin login is set for the destination; give --account EMAIL to test that account's own password",
+      [],
+      {
+        showHelp: true,
+      },
+    );
   }
   const entry = await lookup(account);
   if (!entry) throw new UsageError(`no account ${account} in the directory; see \`imap-migrate accounts list\``);
   if (entry.password === undefined) {
-    throw new UsageError(`${account} has no password in the directory and no admin login is set; run \`imap-migrate accounts edit ${account} --password ...\``);
+    throw new UsageError(
+      `${account} has no password in the directory and no admin login is set; run \`imap-migrate accounts edit ${account} --password ...\``,
+    );
   }
   return { credentials: { user: account, password: entry.password }, who: account };
 }
@@ -151,7 +183,10 @@ const test: CommandModule<GlobalOptions, TestArgs> = {
   command: 'test',
   describe: 'Log in to the destination server (admin login, or --account with its own password)',
   builder: (y) =>
-    y.option('account', { type: 'string', describe: 'Log in as this account (through the admin login when one is set)' }) as Argv<TestArgs>,
+    y.option('account', {
+      type: 'string',
+      describe: 'Log in as this account (through the admin login when one is set)',
+    }) as Argv<TestArgs>,
   handler: async (argv) => {
     const account = argv.account === undefined ? undefined : parseEmail(argv.account, '--account');
     const { endpoint, credentials, who } = await withStore(argv, { write: false }, async (store) => {
@@ -166,9 +201,23 @@ const test: CommandModule<GlobalOptions, TestArgs> = {
     const result = await testLogin(endpoint, credentials);
     const where = `${endpoint.host}:${endpoint.port}`;
     if (result.ok) {
-      emit(argv, `OK: logged in to ${where} as ${who}`, { ok: true, host: endpoint.host, port: endpoint.port, tls: endpoint.tls, as: who });
+      emit(argv, `OK: logged in to ${where} as ${who}`, {
+        ok: true,
+        host: endpoint.host,
+        port: endpoint.port,
+        tls: endpoint.tls,
+        as: who,
+      });
     } else {
-      emit(argv, `FAILED: ${result.reason}`, { ok: false, host: endpoint.host, port: endpoint.port, tls: endpoint.tls, as: who, code: result.code, reason: result.reason });
+      emit(argv, `FAILED: ${result.reason}`, {
+        ok: false,
+        host: endpoint.host,
+        port: endpoint.port,
+        tls: endpoint.tls,
+        as: who,
+        code: result.code,
+        reason: result.reason,
+      });
       process.exitCode = 1;
     }
   },
@@ -178,10 +227,6 @@ export const destinationCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   command: 'destination',
   describe: 'The destination server (the new IMAP server): set, show, test',
   builder: (y) =>
-    y
-      .command(set as CommandModule<GlobalOptions, any>)
-      .command(show)
-      .command(test as CommandModule<GlobalOptions, any>)
-      .demandCommand(1, 'give a subcommand: destination set, show or test'),
+    y.command(set).command(show).command(test).demandCommand(1, 'give a subcommand: destination set, show or test'),
   handler: () => undefined,
 };

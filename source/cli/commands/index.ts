@@ -1,4 +1,5 @@
 // Every top-level command, in the order `--help` lists them.
+import type { GlobalOptions } from '../main.ts';
 import type { CommandModule } from 'yargs';
 import { accountsCommand } from './accounts.ts';
 import { destinationCommand } from './destination.ts';
@@ -8,4 +9,12 @@ import { runDaemonCommand } from './run.ts';
 import { uiCommand } from './ui.ts';
 import { demoCommand } from './demo.ts';
 
-export const commands: CommandModule<any, any>[] = [destinationCommand, accountsCommand, smtpCommand, syncCommand, runDaemonCommand, uiCommand, demoCommand];
+export const commands: CommandModule<GlobalOptions, GlobalOptions>[] = [
+  destinationCommand,
+  accountsCommand,
+  smtpCommand,
+  syncCommand,
+  runDaemonCommand,
+  uiCommand,
+  demoCommand,
+];

@@ -1,7 +1,7 @@
-// `smtp set | show` (SPEC C3): the mail server that sends notifications.
+// `smtp set | show` (docs/spec.md C3): the mail server that sends notifications.
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../errors.ts';
-import type { TlsMode } from '../../imap/connection.ts';
+import type { TlsMode } from '../../imap/endpoint.ts';
 import type { SmtpSettings } from '../../store/settings.ts';
 import { withStore } from '../context.ts';
 import type { GlobalOptions } from '../main.ts';
@@ -46,7 +46,9 @@ export function smtpFromArgs(argv: SetArgs, env: NodeJS.ProcessEnv = process.env
       env,
     });
     if (password === undefined) {
-      throw new UsageError(`--user needs a password: --password, --password-file or $${SMTP_PASSWORD_ENV}`, [], { showHelp: true });
+      throw new UsageError(`--user needs a password: --password, --password-file or $${SMTP_PASSWORD_ENV}`, [], {
+        showHelp: true,
+      });
     }
     smtp.password = password;
   }
@@ -84,14 +86,24 @@ const set: CommandModule<GlobalOptions, SetArgs> = {
       .option('host', { type: 'string', describe: 'Host name or IP address', demandOption: true })
       .option('port', { type: 'string', describe: 'Port (default 587 with starttls, 465 with tls, 25 with none)' })
       .option('tls', { type: 'string', default: 'starttls', describe: 'TLS mode: none, starttls or tls (implicit)' })
-      .option('allow-invalid-cert', { type: 'boolean', describe: 'Accept a certificate that does not verify (self-signed)' })
+      .option('allow-invalid-cert', {
+        type: 'boolean',
+        describe: 'Accept a certificate that does not verify (self-signed)',
+      })
       .option('user', { type: 'string', describe: 'SMTP login' })
       .option('password', { type: 'string', describe: `Its password (or --password-file, or $${SMTP_PASSWORD_ENV})` })
       .option('password-file', { type: 'string', describe: 'File whose first line is the SMTP password' })
-      .option('from', { type: 'string', describe: 'Sender address of the notifications', demandOption: true }) as Argv<SetArgs>,
+      .option('from', {
+        type: 'string',
+        describe: 'Sender address of the notifications',
+        demandOption: true,
+      }) as Argv<SetArgs>,
   handler: async (argv) => {
     await promptForMissingPassword(argv as Record<string, unknown>, {
-      userOption: 'user', valueOption: 'password', fileOption: 'password-file', envName: SMTP_PASSWORD_ENV,
+      userOption: 'user',
+      valueOption: 'password',
+      fileOption: 'password-file',
+      envName: SMTP_PASSWORD_ENV,
       label: `Password of the SMTP login ${argv.user}`,
     });
     const smtp = smtpFromArgs(argv);
@@ -116,10 +128,6 @@ const show: CommandModule<GlobalOptions, GlobalOptions> = {
 export const smtpCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   command: 'smtp',
   describe: 'The SMTP server that sends notifications: set, show',
-  builder: (y) =>
-    y
-      .command(set as CommandModule<GlobalOptions, any>)
-      .command(show)
-      .demandCommand(1, 'give a subcommand: smtp set or show'),
+  builder: (y) => y.command(set).command(show).demandCommand(1, 'give a subcommand: smtp set or show'),
   handler: () => undefined,
 };

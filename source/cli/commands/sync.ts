@@ -22,20 +22,28 @@ const create: CommandModule<GlobalOptions, Args & SyncCreateArgs> = {
   handler: async (argv) =>
     withStore(argv, { write: true }, async (store) => {
       await promptForMissingPassword(argv as Record<string, unknown>, {
-        userOption: 'source-admin-user', valueOption: 'source-admin-password', fileOption: 'source-admin-password-file',
-        envName: 'IMAP_MIGRATE_SOURCE_ADMIN_PASSWORD', label: `Password of the source admin ${argv['source-admin-user']}`,
+        userOption: 'source-admin-user',
+        valueOption: 'source-admin-password',
+        fileOption: 'source-admin-password-file',
+        envName: 'IMAP_MIGRATE_SOURCE_ADMIN_PASSWORD',
+        label: `Password of the source admin ${argv['source-admin-user']}`,
       });
       const directory = await store.accounts.list({ withPasswords: false });
       const settings = parseSyncSettings(argv, directory);
       const { createSyncManager, osUser } = await import('../engine.ts');
       const sync = await createSyncManager(store).create(settings, osUser());
-      emit(argv, sync.id, { id: sync.id, status: sync.status, nextRunAt: sync.nextRunAt, accounts: sync.accounts.length });
+      emit(argv, sync.id, {
+        id: sync.id,
+        status: sync.status,
+        nextRunAt: sync.nextRunAt,
+        accounts: sync.accounts.length,
+      });
     }),
 };
 
 const list: CommandModule<GlobalOptions, Args> = {
   command: 'list',
-  describe: 'List syncs, newest first (SPEC L1)',
+  describe: 'List syncs, newest first (docs/spec.md L1)',
   handler: async (argv) =>
     withStore(argv, { write: false }, async (store) => {
       const repository = syncRepository(store);
@@ -69,14 +77,18 @@ const list: CommandModule<GlobalOptions, Args> = {
 const show: CommandModule<GlobalOptions, Args & { id: string; run?: string }> = {
   command: 'show <id>',
   describe: 'Settings, status, history and the per-account counters of a run (the last by default)',
-  builder: (yargs) => yargs.option('run', { type: 'string', describe: 'Id of another run of this sync (see the Runs list)' }) as never,
+  builder: (yargs) =>
+    yargs.option('run', { type: 'string', describe: 'Id of another run of this sync (see the Runs list)' }) as never,
   handler: async (argv) =>
     withStore(argv, { write: false }, async (store) => {
       const repository = syncRepository(store);
       const sync = await repository.get(String(argv.id));
       const runs = await repository.runsOf(sync.id);
-      const chosen = argv.run ? runs.find((run) => run.id === argv.run || run.id.startsWith(String(argv.run))) : runs[0];
-      if (argv.run && !chosen) throw new UsageError(`sync ${sync.id} has no run ${argv.run}; see the Runs list of \`sync show ${sync.id}\``);
+      const chosen = argv.run
+        ? runs.find((run) => run.id === argv.run || run.id.startsWith(String(argv.run)))
+        : runs[0];
+      if (argv.run && !chosen)
+        throw new UsageError(`sync ${sync.id} has no run ${argv.run}; see the Runs list of \`sync show ${sync.id}\``);
       const accounts = chosen ? await repository.accountRunsOf(chosen.id) : [];
       const history = await repository.historyOf(sync.id);
       const complete = accounts.filter((a) => ['complete', 'failed'].includes(a.status)).length;
@@ -88,12 +100,21 @@ const show: CommandModule<GlobalOptions, Args & { id: string; run?: string }> = 
         `Runs: ${runs.map((run) => `${run.id} ${formatTime(run.startedAt)} ${run.status}`).join('; ') || 'none yet'}`,
       ];
       if (chosen) {
-        lines.push('', `Run ${chosen.id} started ${formatTime(chosen.startedAt)}: Pending | Complete | Total Accounts: ${accounts.length - complete} | ${complete} | ${accounts.length}`);
+        lines.push(
+          '',
+          `Run ${chosen.id} started ${formatTime(chosen.startedAt)}: Pending | Complete | Total Accounts: ${accounts.length - complete} | ${complete} | ${accounts.length}`,
+        );
         lines.push(accountTable(accounts));
-        for (const account of accounts) for (const error of account.errors) lines.push(`${account.account}: ${error.code} ${error.detail}`);
+        for (const account of accounts)
+          for (const error of account.errors) lines.push(`${account.account}: ${error.code} ${error.detail}`);
       }
       if (history.length > 0) lines.push('', 'History:', historyTable(history));
-      emit(argv, lines, { sync: publicSync(sync), runs, history, lastRun: chosen ? { ...chosen, accounts } : undefined });
+      emit(argv, lines, {
+        sync: publicSync(sync),
+        runs,
+        history,
+        lastRun: chosen ? { ...chosen, accounts } : undefined,
+      });
     }),
 };
 
@@ -101,7 +122,11 @@ export const syncCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   command: 'sync',
   describe: 'Create, list, show, run and control syncs',
   builder: (yargs) => {
-    let y = yargs.command(create as never).command(list as never).command(show as never).command(runCommand as never);
+    let y = yargs
+      .command(create as never)
+      .command(list as never)
+      .command(show as never)
+      .command(runCommand as never);
     for (const command of controlCommands) y = y.command(command as never);
     return y.demandCommand(1, 'name a sync command (see --help)') as never;
   },

@@ -1,4 +1,4 @@
-// The controls of SPEC D2–D4 and L2 from the command line: start, pause, stop, restart,
+// The controls of docs/spec.md D2–D4 and L2 from the command line: start, pause, stop, restart,
 // threads, note, recreate, test-auth. A running sync lives in the process that holds the
 // data dir (the dashboard or `imap-migrate run`); from here, while that process runs, the
 // lock refuses with exit 3 naming it.
@@ -14,11 +14,15 @@ import { emit, formatTable } from '../output.ts';
 import { parseSyncSettings, parseThreads, type SyncCreateArgs } from '../syncOptions.ts';
 import { syncRepository } from '../syncRepository.ts';
 import { createOptions } from '../syncCreateOptions.ts';
+import { hasControlCharacter } from '../../shared/text.ts';
 
 type Args = GlobalOptions & { _: (string | number)[]; id: string };
 
 /** Opens the store for writing and a manager on it, with crashed runs marked Interrupted first. */
-async function withManager<T>(argv: Args, fn: (manager: SyncManager, user: string, store: Store) => Promise<T>): Promise<T> {
+async function withManager<T>(
+  argv: Args,
+  fn: (manager: SyncManager, user: string, store: Store) => Promise<T>,
+): Promise<T> {
   return withStore(argv, { write: true }, async (store) => {
     const { createSyncManager, osUser, ControlError, NoDestinationError } = await import('../engine.ts');
     const manager = createSyncManager(store);
@@ -48,7 +52,8 @@ const start: CommandModule<GlobalOptions, Args> = {
 
 const restart: CommandModule<GlobalOptions, Args> = {
   command: 'restart <id>',
-  describe: 'Restart a paused, stopped, interrupted or completed sync: a new run that continues where the last left off',
+  describe:
+    'Restart a paused, stopped, interrupted or completed sync: a new run that continues where the last left off',
   handler: (argv) =>
     withManager(argv, async (manager, user) => {
       const sync = await manager.queueStart(String(argv.id), user, 'restart');
@@ -93,7 +98,7 @@ const note: CommandModule<GlobalOptions, Args & { text: string }> = {
   handler: (argv) =>
     withManager(argv, async (manager, user) => {
       const text = String(argv.text).trim();
-      if (!text || text.length > 2000 || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(text)) {
+      if (!text || text.length > 2000 || hasControlCharacter(text, { allowTab: true })) {
         throw new UsageError('a note is 1 to 2000 characters of text without control characters');
       }
       await manager.addNote(String(argv.id), text, user);
@@ -122,20 +127,29 @@ function argsOf(sync: SyncRecord): SyncCreateArgs {
     'allow-mass-delete': sync.allowMassDelete,
     'special-use-mapping': sync.mapSpecialUse,
     'loop-until': sync.loopUntil && Date.parse(sync.loopUntil) > Date.now() ? sync.loopUntil : undefined,
-    'loop-interval': sync.loopUntil && Date.parse(sync.loopUntil) > Date.now() ? `${Math.round(sync.loopIntervalMs / 60000)}m` : undefined,
+    'loop-interval':
+      sync.loopUntil && Date.parse(sync.loopUntil) > Date.now()
+        ? `${Math.round(sync.loopIntervalMs / 60000)}m`
+        : undefined,
   };
 }
 
 const recreate: CommandModule<GlobalOptions, Args & SyncCreateArgs> = {
   command: 'recreate <id>',
-  describe: 'Create a new sync with the settings and accounts of another; any create option overrides (prints the new id)',
+  describe:
+    'Create a new sync with the settings and accounts of another; any create option overrides (prints the new id)',
   builder: (yargs) => createOptions(yargs, false) as never,
   handler: (argv) =>
     withManager(argv, async (manager, user, store) => {
       const old = await syncRepository(store).get(String(argv.id));
-      const given = Object.fromEntries(Object.entries(argv).filter(([key, value]) => value !== undefined && !['_', '$0', 'id', 'data-dir', 'json'].includes(key)));
+      const given = Object.fromEntries(
+        Object.entries(argv).filter(
+          ([key, value]) => value !== undefined && !['_', '$0', 'id', 'data-dir', 'json'].includes(key),
+        ),
+      );
       const merged: SyncCreateArgs = { ...argsOf(old), ...given };
-      if (given.group !== undefined && given.group !== 'specific' && given.accounts === undefined) merged.accounts = undefined;
+      if (given.group !== undefined && given.group !== 'specific' && given.accounts === undefined)
+        merged.accounts = undefined;
       const settings = parseSyncSettings(merged, await store.accounts.list({ withPasswords: false }));
       // Remote logins chosen for the old sync stay, unless new ones were given.
       const remapped = !given.credentials && !given['append-domain'] && !given['remove-domain'];
@@ -158,7 +172,10 @@ const testAuth: CommandModule<GlobalOptions, Args> = {
       const shown = (result: { ok: boolean; reason?: string }) => (result.ok ? 'OK' : `FAILED: ${result.reason}`);
       emit(
         argv,
-        formatTable(['Account', 'Source login', 'Destination login'], checks.map((c) => [c.account, shown(c.source as never), shown(c.destination as never)])),
+        formatTable(
+          ['Account', 'Source login', 'Destination login'],
+          checks.map((c) => [c.account, shown(c.source as never), shown(c.destination as never)]),
+        ),
         checks,
       );
       if (checks.some((check) => !check.source.ok || !check.destination.ok)) process.exitCode = ExitCode.failed;

@@ -14,10 +14,12 @@ type Args = GlobalOptions & { _: (string | number)[]; id: string; threads?: stri
 export const runCommand: CommandModule<GlobalOptions, Args> = {
   command: 'run <id>',
   describe: 'Start or restart the sync in the foreground; exit 0 only when every account completed without error',
-  builder: (yargs) => yargs.option('threads', { type: 'string', describe: "Change the sync's thread count first" }) as never,
+  builder: (yargs) =>
+    yargs.option('threads', { type: 'string', describe: "Change the sync's thread count first" }) as never,
   handler: async (argv) =>
     withStore(argv, { write: true }, async (store) => {
-      const { createSyncManager, createNotifier, osUser, NoDestinationError, ControlError } = await import('../engine.ts');
+      const { createSyncManager, createNotifier, osUser, NoDestinationError, ControlError } =
+        await import('../engine.ts');
       const manager = createSyncManager(store, createNotifier(store));
       const user = osUser();
       await manager.recoverInterrupted();
@@ -50,7 +52,9 @@ export const runCommand: CommandModule<GlobalOptions, Args> = {
           ],
           { sync: sync.id, run: outcome.run, status: outcome.status, accounts: outcome.accounts },
         );
-        const clean = outcome.accounts.every((account) => account.status === 'complete' && account.counters.errors === 0);
+        const clean = outcome.accounts.every(
+          (account) => account.status === 'complete' && account.counters.errors === 0,
+        );
         if (!clean) process.exitCode = ExitCode.failed;
       } catch (error) {
         if (error instanceof NoDestinationError || error instanceof ControlError) throw new UsageError(error.message);

@@ -1,5 +1,5 @@
 // `imap-migrate ui` (and no command at all): the dashboard. Holds the data dir like `run`,
-// keeps the scheduler going while it is open (SPEC S1), and on quit pauses running syncs at
+// keeps the scheduler going while it is open (docs/spec.md S1), and on quit pauses running syncs at
 // a safe point so that the next start continues them.
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.ts';
@@ -31,7 +31,13 @@ export async function openDashboard(argv: Args): Promise<void> {
     // Ink renders nothing until exit when it believes it runs in CI (CI or
     // CONTINUOUS_INTEGRATION set, read once when it loads); here a person is at a terminal.
     const ciVariables = hideCiVariables();
-    const [{ createElement }, { render }, { App }, { createDashboardBackend }, { createSyncManager, createNotifier, osUser }] = await Promise.all([
+    const [
+      { createElement },
+      { render },
+      { App },
+      { createDashboardBackend },
+      { createSyncManager, createNotifier, osUser },
+    ] = await Promise.all([
       import('react'),
       import('ink'),
       import('../../ui/App.tsx'),
@@ -46,7 +52,11 @@ export async function openDashboard(argv: Args): Promise<void> {
     // cannot start is recorded in its history by the manager; nothing to print here.
     const scheduler = new SchedulerLoop(manager, 1000, () => undefined);
 
-    const instance = render(createElement(App, { backend }), { maxFps: MAX_FPS, exitOnCtrlC: false, patchConsole: false });
+    const instance = render(createElement(App, { backend }), {
+      maxFps: MAX_FPS,
+      exitOnCtrlC: false,
+      patchConsole: false,
+    });
     // The SSH session dropped or someone asked the process to end: pause at a safe point, then leave.
     const onSignal = () => {
       void manager.shutdown().finally(() => instance.unmount());

@@ -1,4 +1,4 @@
-// The per-account table of a run (SPEC D6): the seed's columns, live, sortable, windowed.
+// The per-account table of a run (docs/spec.md D6): the seed's columns, live, sortable, windowed.
 import type { ReactNode } from 'react';
 import type { AccountRunRecord } from '../backend.ts';
 import type { SortField, SortKey } from '../accounts.ts';
@@ -20,12 +20,42 @@ export function accountColumns(width: number): AccountColumn[] {
   const columns: AccountColumn[] = [
     { title: 'User', width: 0, field: 'user', cell: (r) => r.account },
     { title: 'Msgs', width: 7, align: 'right', field: 'messages', cell: (r) => num(r.counters.messages) },
-    { title: wide ? 'Msgs DL' : 'DL', width: 7, align: 'right', field: 'downloaded', cell: (r) => num(r.counters.downloaded) },
-    { title: wide ? 'Duplicates -' : 'Dup-', width: wide ? 12 : 5, align: 'right', field: 'duplicates', cell: (r) => num(r.counters.duplicatesDeleted) },
-    { title: wide ? 'Folders +' : 'Fld+', width: wide ? 9 : 5, align: 'right', field: 'foldersCreated', cell: (r) => num(r.counters.foldersCreated) },
-    { title: wide ? 'Folders -' : 'Fld-', width: wide ? 9 : 5, align: 'right', field: 'foldersDeleted', cell: (r) => num(r.counters.foldersDeleted) },
+    {
+      title: wide ? 'Msgs DL' : 'DL',
+      width: 7,
+      align: 'right',
+      field: 'downloaded',
+      cell: (r) => num(r.counters.downloaded),
+    },
+    {
+      title: wide ? 'Duplicates -' : 'Dup-',
+      width: wide ? 12 : 5,
+      align: 'right',
+      field: 'duplicates',
+      cell: (r) => num(r.counters.duplicatesDeleted),
+    },
+    {
+      title: wide ? 'Folders +' : 'Fld+',
+      width: wide ? 9 : 5,
+      align: 'right',
+      field: 'foldersCreated',
+      cell: (r) => num(r.counters.foldersCreated),
+    },
+    {
+      title: wide ? 'Folders -' : 'Fld-',
+      width: wide ? 9 : 5,
+      align: 'right',
+      field: 'foldersDeleted',
+      cell: (r) => num(r.counters.foldersDeleted),
+    },
     { title: 'Flags', width: 6, align: 'right', field: 'flags', cell: (r) => num(r.counters.flagsChanged) },
-    { title: wide ? 'Errors' : 'Err', width: wide ? 7 : 4, align: 'right', field: 'errors', cell: (r) => ({ text: num(r.counters.errors), tone: r.counters.errors ? 'error' : undefined }) },
+    {
+      title: wide ? 'Errors' : 'Err',
+      width: wide ? 7 : 4,
+      align: 'right',
+      field: 'errors',
+      cell: (r) => ({ text: num(r.counters.errors), tone: r.counters.errors ? 'error' : undefined }),
+    },
   ];
   if (wide) {
     columns.push({ title: 'Status', width: 11, field: 'status', cell: statusCell });

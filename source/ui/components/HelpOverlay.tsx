@@ -3,7 +3,17 @@ import { Box, Text } from 'ink';
 import type { KeyHelp } from '../keymap.ts';
 import { color, fit } from '../layout.ts';
 
-export function HelpOverlay({ title, keys, width, height }: { title: string; keys: KeyHelp[]; width: number; height: number }) {
+export function HelpOverlay({
+  title,
+  keys,
+  width,
+  height,
+}: {
+  title: string;
+  keys: KeyHelp[];
+  width: number;
+  height: number;
+}) {
   const groups = new Map<string, KeyHelp[]>();
   for (const key of keys) {
     const category = key.category ?? 'Keys';
@@ -34,11 +44,19 @@ export function HelpOverlay({ title, keys, width, height }: { title: string; key
       <Box flexDirection="row" marginTop={1}>
         {Array.from({ length: columns }, (_, c) => (
           <Box key={c} flexDirection="column" width={columnWidth}>
-            {lines.slice(c * perColumn, (c + 1) * perColumn).slice(0, rows).map((line, i) => (
-              <Text key={i} wrap="truncate" bold={line.heading} color={line.heading ? color('accent') : line.dangerous ? color('error') : undefined}>
-                {line.text}
-              </Text>
-            ))}
+            {lines
+              .slice(c * perColumn, (c + 1) * perColumn)
+              .slice(0, rows)
+              .map((line, i) => (
+                <Text
+                  key={i}
+                  wrap="truncate"
+                  bold={line.heading}
+                  color={line.heading ? color('accent') : line.dangerous ? color('error') : undefined}
+                >
+                  {line.text}
+                </Text>
+              ))}
           </Box>
         ))}
       </Box>

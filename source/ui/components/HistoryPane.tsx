@@ -1,4 +1,4 @@
-// Sync history (SPEC D5), newest first, `count` entries shown.
+// Sync history (docs/spec.md D5), newest first, `count` entries shown.
 import { Box, Text } from 'ink';
 import type { HistoryEntry } from '../backend.ts';
 import { formatTime } from '../format.ts';
@@ -18,7 +18,13 @@ export function HistoryPane({ history, count, width }: { history: HistoryEntry[]
       {shown.map((entry, i) => (
         <Text key={`${entry.at}-${i}`} wrap="truncate">
           {fit(formatTime(entry.at), 19) + ' '}
-          <Text color={entry.type.includes('error') || entry.type.includes('Interrupted') || entry.type.includes('Failed') ? color('error') : undefined}>
+          <Text
+            color={
+              entry.type.includes('error') || entry.type.includes('Interrupted') || entry.type.includes('Failed')
+                ? color('error')
+                : undefined
+            }
+          >
             {fit(entry.type, typeWidth) + ' '}
           </Text>
           {fit(entry.note, noteWidth) + ' '}

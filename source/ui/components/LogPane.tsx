@@ -38,7 +38,21 @@ export function scrollBy(input: string, key: Key, scroll: Scroll, count: number,
   return next >= last ? 'end' : next;
 }
 
-export function LogPane({ title, lines, height, scroll, focused, empty }: { title: string; lines: LogLineView[]; height: number; scroll: Scroll; focused: boolean; empty: string }) {
+export function LogPane({
+  title,
+  lines,
+  height,
+  scroll,
+  focused,
+  empty,
+}: {
+  title: string;
+  lines: LogLineView[];
+  height: number;
+  scroll: Scroll;
+  focused: boolean;
+  empty: string;
+}) {
   const rows = Math.max(1, height - 1);
   const first = firstLine(scroll, lines.length, rows);
   const shown = lines.slice(first, first + rows);

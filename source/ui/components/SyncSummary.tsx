@@ -1,4 +1,4 @@
-// The summary of a sync (SPEC D1): two columns of label and value, eight lines.
+// The summary of a sync (docs/spec.md D1): two columns of label and value, eight lines.
 import { Box, Text } from 'ink';
 import { connectionsOf } from '../../cli/syncFormat.ts';
 import type { RunRecord, SyncRecord } from '../backend.ts';
@@ -43,7 +43,12 @@ export function SyncSummary({ sync, run, progress, throughput, running, now, wid
     : '-';
   const left: Field[] = [
     { label: 'Date Created', value: formatTime(sync.createdAt) },
-    { label: 'Start Time', value: formatTime(started ?? (sync.status === 'Scheduled' ? sync.nextRunAt : undefined)) + (!started && sync.nextRunAt ? ' (due)' : '') },
+    {
+      label: 'Start Time',
+      value:
+        formatTime(started ?? (sync.status === 'Scheduled' ? sync.nextRunAt : undefined)) +
+        (!started && sync.nextRunAt ? ' (due)' : ''),
+    },
     { label: 'Running Time', value: runningMs === undefined ? '-' : formatDuration(runningMs) },
     { label: 'Complete Time', value: formatTime(ended) },
     { label: 'Status', value: sync.status, tone: statusTone(sync.status) },
@@ -53,7 +58,10 @@ export function SyncSummary({ sync, run, progress, throughput, running, now, wid
   ];
   const right: Field[] = [
     { label: 'IMAP Server', value: sync.source.host },
-    { label: 'Port / TLS', value: `${sync.source.port} / ${TLS_NAMES[sync.source.tls]}${sync.source.allowInvalidCert ? ' (cert not verified)' : ''}` },
+    {
+      label: 'Port / TLS',
+      value: `${sync.source.port} / ${TLS_NAMES[sync.source.tls]}${sync.source.allowInvalidCert ? ' (cert not verified)' : ''}`,
+    },
     { label: 'Sync Mode', value: MODE_NAMES[sync.mode] },
     { label: 'Dry Run', value: yesNo(sync.dryRun), tone: sync.dryRun ? 'warn' : undefined },
     { label: 'Loop', value: loopText(sync) },

@@ -40,9 +40,19 @@ export interface TableProps {
 const SEPARATOR = ' ';
 
 /** Sum of widths plus separators plus the 2-column selection marker. */
-export const tableWidth = (columns: Column[]) => columns.reduce((sum, c) => sum + c.width, 0) + (columns.length - 1) * SEPARATOR.length + 2;
+export const tableWidth = (columns: Column[]) =>
+  columns.reduce((sum, c) => sum + c.width, 0) + (columns.length - 1) * SEPARATOR.length + 2;
 
-export function Table({ columns, rows, selected, height, focused = true, sort, empty = 'Nothing here yet.', title }: TableProps) {
+export function Table({
+  columns,
+  rows,
+  selected,
+  height,
+  focused = true,
+  sort,
+  empty = 'Nothing here yet.',
+  title,
+}: TableProps) {
   const offset = useRef(0);
   const visible = Math.max(1, height);
   if (selected >= 0) {
@@ -100,7 +110,14 @@ export function Table({ columns, rows, selected, height, focused = true, sort, e
 }
 
 /** Moves the selection for up/down/page/top/bottom; true when the key was one of those. */
-export function navigate(input: string, key: Key, index: number, count: number, page: number, moveTo: (index: number) => void): boolean {
+export function navigate(
+  input: string,
+  key: Key,
+  index: number,
+  count: number,
+  page: number,
+  moveTo: (index: number) => void,
+): boolean {
   if (matches('up', input, key)) moveTo(index - 1);
   else if (matches('down', input, key)) moveTo(index + 1);
   else if (matches('pageUp', input, key)) moveTo(index - Math.max(1, page));

@@ -12,7 +12,17 @@ export function editText(value: string, input: string, key: Key): string | undef
   return value + input.replace(/[\r\n\t]/g, ' ');
 }
 
-export function TextField({ label, value, hint, width }: { label: string; value: string; hint?: string; width: number }) {
+export function TextField({
+  label,
+  value,
+  hint,
+  width,
+}: {
+  label: string;
+  value: string;
+  hint?: string;
+  width: number;
+}) {
   const room = Math.max(4, width - label.length - 3 - (hint?.length ?? 0));
   const shown = value.length > room ? '…' + value.slice(value.length - room + 1) : value;
   return (

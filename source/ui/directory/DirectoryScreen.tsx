@@ -1,4 +1,4 @@
-// The account directory (SPEC C2): Email, Admin, Name, Password set (never the password);
+// The account directory (docs/spec.md C2): Email, Admin, Name, Password set (never the password);
 // add, edit, remove, toggle admin, import a CSV, filter.
 import { Box, Text, useInput, type Key } from 'ink';
 import { useCallback, useEffect, useRef } from 'react';
@@ -9,7 +9,14 @@ import { ConfirmBox } from '../wizard/form/dialogs.tsx';
 import { firstError } from '../wizard/form/form.ts';
 import { FormView, StatusLine, TextValue } from '../wizard/form/FormView.tsx';
 import { useLatest, useStore } from '../wizard/form/useStore.ts';
-import { directoryKey, formFields, initialDirectory, visibleEntries, type DirectoryEffect, type DirectoryState } from './state.ts';
+import {
+  directoryKey,
+  formFields,
+  initialDirectory,
+  visibleEntries,
+  type DirectoryEffect,
+  type DirectoryState,
+} from './state.ts';
 
 export const directoryKeys: KeyHelp[] = [
   { keys: 'n', description: 'add', category: 'Accounts' },
@@ -22,26 +29,41 @@ export const directoryKeys: KeyHelp[] = [
   { keys: 'Esc', description: 'back (clears the filter first)', category: 'General' },
 ];
 
-type Action = { type: 'set'; state: DirectoryState } | { type: 'update'; update: (state: DirectoryState) => DirectoryState };
-const reducer = (state: DirectoryState, action: Action) => (action.type === 'set' ? action.state : action.update(state));
+type Action =
+  { type: 'set'; state: DirectoryState } | { type: 'update'; update: (state: DirectoryState) => DirectoryState };
+const reducer = (state: DirectoryState, action: Action) =>
+  action.type === 'set' ? action.state : action.update(state);
 
 function detailsOf(error: unknown): string[] {
   const details = (error as { details?: unknown }).details;
   return Array.isArray(details) ? details.map(String) : [];
 }
 
-export function DirectoryScreen(props: { backend: DashboardBackend; isActive: boolean; width: number; height: number; onBack(): void }) {
+export function DirectoryScreen(props: {
+  backend: DashboardBackend;
+  isActive: boolean;
+  width: number;
+  height: number;
+  onBack(): void;
+}) {
   const [state, dispatch, get] = useStore(reducer, initialDirectory);
   const latest = useLatest(props);
   const mounted = useRef(true);
-  const update = useCallback((fn: (s: DirectoryState) => DirectoryState) => mounted.current && dispatch({ type: 'update', update: fn }), [dispatch]);
+  const update = useCallback(
+    (fn: (s: DirectoryState) => DirectoryState) => mounted.current && dispatch({ type: 'update', update: fn }),
+    [dispatch],
+  );
 
   const reload = useCallback(async () => {
     try {
       const entries = await latest.current.backend.listAccounts();
       update((s) => ({ ...s, entries, loading: false, cursor: Math.min(s.cursor, Math.max(0, entries.length - 1)) }));
     } catch (error) {
-      update((s) => ({ ...s, loading: false, message: { text: `Cannot read the account directory: ${(error as Error).message}`, tone: 'error' } }));
+      update((s) => ({
+        ...s,
+        loading: false,
+        message: { text: `Cannot read the account directory: ${(error as Error).message}`, tone: 'error' },
+      }));
     }
   }, [latest, update]);
 
@@ -70,15 +92,32 @@ export function DirectoryScreen(props: { backend: DashboardBackend; isActive: bo
           const { added, updated } = await backend.importAccountsCsv(effect.file);
           text = `${effect.file}: ${added} added, ${updated} updated`;
         }
-        update((s) => ({ ...s, busy: undefined, form: undefined, importing: undefined, message: { text, tone: 'ok' } }));
+        update((s) => ({
+          ...s,
+          busy: undefined,
+          form: undefined,
+          importing: undefined,
+          message: { text, tone: 'ok' },
+        }));
         await reload();
         if (effect.type === 'add') {
-          update((s) => ({ ...s, filter: '', cursor: Math.max(0, s.entries.findIndex((entry) => entry.email === effect.input.email)) }));
+          update((s) => ({
+            ...s,
+            filter: '',
+            cursor: Math.max(
+              0,
+              s.entries.findIndex((entry) => entry.email === effect.input.email),
+            ),
+          }));
         }
       } catch (error) {
         const message = (error as Error).message;
         if (effect.type === 'import') {
-          update((s) => ({ ...s, busy: undefined, importing: s.importing && { ...s.importing, failure: { message, details: detailsOf(error) }, scroll: 0 } }));
+          update((s) => ({
+            ...s,
+            busy: undefined,
+            importing: s.importing && { ...s.importing, failure: { message, details: detailsOf(error) }, scroll: 0 },
+          }));
         } else {
           update((s) => ({ ...s, busy: undefined, message: { text: message, tone: 'error' } }));
         }
@@ -109,7 +148,15 @@ export function DirectoryScreen(props: { backend: DashboardBackend; isActive: bo
         <Text bold wrap="truncate-end">
           {panel.kind === 'add' ? 'Add an account' : `Edit ${panel.entry!.email}`}
         </Text>
-        <FormView fields={fields} values={panel.values} form={panel.form} errors={panel.errors} width={width} labelWidth={14} textWidth={32} />
+        <FormView
+          fields={fields}
+          values={panel.values}
+          form={panel.form}
+          errors={panel.errors}
+          width={width}
+          labelWidth={14}
+          textWidth={32}
+        />
         <Text dimColor wrap="truncate-end">
           Tab/↑↓ field · type to edit · space toggles · Enter {panel.kind === 'add' ? 'adds' : 'saves'} · Esc cancels
         </Text>
@@ -119,7 +166,14 @@ export function DirectoryScreen(props: { backend: DashboardBackend; isActive: bo
   } else if (state.importing) {
     body = <ImportView state={state} width={width} height={height - 2} />;
   } else if (state.removing) {
-    body = <ConfirmBox width={Math.min(width, 70)} title={`Remove ${state.removing.email} from the directory?`} lines={['Its settings and password are deleted; mail on the servers is not touched.']} danger />;
+    body = (
+      <ConfirmBox
+        width={Math.min(width, 70)}
+        title={`Remove ${state.removing.email} from the directory?`}
+        lines={['Its settings and password are deleted; mail on the servers is not touched.']}
+        danger
+      />
+    );
   } else {
     body = <Table state={state} width={width} height={height - 2} />;
   }
@@ -168,7 +222,11 @@ function Table(props: { state: DirectoryState; width: number; height: number }) 
       </Box>
       <Box flexDirection="column" height={visible} width={width}>
         {!state.loading && rows.length === 0 ? (
-          <Text dimColor>{state.entries.length === 0 ? 'No accounts yet: n adds one, i imports a CSV (email,password,admin).' : 'No account matches the filter.'}</Text>
+          <Text dimColor>
+            {state.entries.length === 0
+              ? 'No accounts yet: n adds one, i imports a CSV (email,password,admin).'
+              : 'No account matches the filter.'}
+          </Text>
         ) : null}
         {rows.slice(top, top + visible).map((entry, index) => {
           const selected = top + index === state.cursor;
@@ -204,7 +262,8 @@ function Table(props: { state: DirectoryState; width: number; height: number }) 
           </>
         ) : (
           <Text dimColor wrap="truncate-end">
-            {filterText ? `Filter: /${filterText} (Esc clears) · ` : ''}n add · e edit · d remove · A admin · i import CSV · / filter · Esc back
+            {filterText ? `Filter: /${filterText} (Esc clears) · ` : ''}n add · e edit · d remove · A admin · i import
+            CSV · / filter · Esc back
           </Text>
         )}
       </Box>
@@ -226,7 +285,11 @@ function ImportView(props: { state: DirectoryState; width: number; height: numbe
       </Text>
       <Box height={1} width={width}>
         <Text>File: </Text>
-        {failure ? <Text>{panel.draft.value}</Text> : <TextValue value={panel.draft.value} cursor={panel.draft.cursor} width={Math.max(10, width - 8)} />}
+        {failure ? (
+          <Text>{panel.draft.value}</Text>
+        ) : (
+          <TextValue value={panel.draft.value} cursor={panel.draft.cursor} width={Math.max(10, width - 8)} />
+        )}
       </Box>
       {failure ? (
         <>
@@ -242,7 +305,9 @@ function ImportView(props: { state: DirectoryState; width: number; height: numbe
             ))}
           </Box>
           <Text dimColor wrap="truncate-end">
-            {failure.details.length > room ? `rows ${start + 1}–${Math.min(failure.details.length, start + room)} of ${failure.details.length} · ↑↓ PgUp PgDn scroll · ` : ''}
+            {failure.details.length > room
+              ? `rows ${start + 1}–${Math.min(failure.details.length, start + room)} of ${failure.details.length} · ↑↓ PgUp PgDn scroll · `
+              : ''}
             Enter: try another file · Esc: close
           </Text>
         </>

@@ -1,4 +1,4 @@
-// One account of one run (SPEC A1–A4): its counters, error log and download log.
+// One account of one run (docs/spec.md A1–A4): its counters, error log and download log.
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import type { AccountRunRecord, DashboardBackend } from '../backend.ts';
@@ -13,7 +13,10 @@ import { useHints, useKeys } from '../router.tsx';
 
 export const accountDetailKeys: KeyHelp[] = [
   ...helpOf(['focusNext'], { focusNext: { description: 'error log / download log' } }),
-  ...helpOf(['up', 'down', 'pageUp', 'pageDown', 'top', 'bottom'], { top: { description: 'first line' }, bottom: { description: 'last line (follows new lines)' } }),
+  ...helpOf(['up', 'down', 'pageUp', 'pageDown', 'top', 'bottom'], {
+    top: { description: 'first line' },
+    bottom: { description: 'last line (follows new lines)' },
+  }),
   { keys: 'Esc', description: 'return to the sync', category: 'General' },
 ];
 
@@ -26,12 +29,18 @@ export interface AccountDetailProps {
   height: number;
 }
 
-function fieldsOf(r: AccountRunRecord | undefined): { label: string; value: string; tone?: ReturnType<typeof statusTone> }[] {
+function fieldsOf(
+  r: AccountRunRecord | undefined,
+): { label: string; value: string; tone?: ReturnType<typeof statusTone> }[] {
   const c = r?.counters;
   const n = (v: number | undefined) => (v === undefined ? '-' : String(v));
   return [
     { label: 'User', value: r?.account ?? '-' },
-    { label: 'Status', value: r ? r.status + (r.planned ? ' (dry run: planned)' : '') : '-', tone: r ? statusTone(r.status) : undefined },
+    {
+      label: 'Status',
+      value: r ? r.status + (r.planned ? ' (dry run: planned)' : '') : '-',
+      tone: r ? statusTone(r.status) : undefined,
+    },
     { label: 'Total Messages', value: n(c?.messages) },
     { label: 'Messages Downloaded', value: n(c?.downloaded) },
     { label: 'Messages Deleted', value: n(c?.messagesDeleted) },
@@ -52,7 +61,12 @@ export function AccountDetail({ backend, runId, account, isActive, width, height
       const records = mergeLive(await backend.accountRuns(runId), backend.liveRuns(), runId);
       return { record: records.find((r) => r.account === account) };
     },
-    { backend, active: isActive, interval: (d) => (!d?.record || d.record.status === 'running' || d.record.status === 'pending' ? 500 : 2000), relevant: (e) => e.type === 'status' || e.event.account === account },
+    {
+      backend,
+      active: isActive,
+      interval: (d) => (!d?.record || d.record.status === 'running' || d.record.status === 'pending' ? 500 : 2000),
+      relevant: (e) => e.type === 'status' || e.event.account === account,
+    },
   );
   const record = loaded.data?.record;
 
@@ -60,8 +74,14 @@ export function AccountDetail({ backend, runId, account, isActive, width, height
   const columns = width >= 120 ? 3 : 2;
   const columnWidth = Math.floor(width / columns);
   const fieldLines = Math.ceil(fields.length / columns);
-  const errorLines = wrapLines((record?.errors ?? []).map((e) => ({ text: `${formatTime(e.at)} ${e.code} ${e.detail}`, tone: 'error' as const })), width);
-  const logLines = wrapLines((record?.log ?? []).map((l) => ({ text: `${formatTime(l.at)} ${l.text}` })), width);
+  const errorLines = wrapLines(
+    (record?.errors ?? []).map((e) => ({ text: `${formatTime(e.at)} ${e.code} ${e.detail}`, tone: 'error' as const })),
+    width,
+  );
+  const logLines = wrapLines(
+    (record?.log ?? []).map((l) => ({ text: `${formatTime(l.at)} ${l.text}` })),
+    width,
+  );
   const room = Math.max(4, height - 2 - fieldLines - 1);
   const errorHeight = Math.max(2, Math.min(errorLines.length + 1, Math.floor(room / 3)));
   const logHeight = Math.max(2, room - errorHeight);
@@ -94,7 +114,15 @@ export function AccountDetail({ backend, runId, account, isActive, width, height
         {`Account ${account} `}
         <Text color={color('muted')}>{`  run ${runId.slice(0, 8)}  ·  Esc returns to the sync`}</Text>
       </Text>
-      <StatusLine notice={loaded.error ? { text: loaded.error, kind: 'error' } : loaded.data && !record ? { text: `${account} has no result in this run yet`, kind: 'info' } : undefined} />
+      <StatusLine
+        notice={
+          loaded.error
+            ? { text: loaded.error, kind: 'error' }
+            : loaded.data && !record
+              ? { text: `${account} has no result in this run yet`, kind: 'info' }
+              : undefined
+        }
+      />
       <Box flexDirection="column" height={fieldLines}>
         {Array.from({ length: fieldLines }, (_, line) => (
           <Box key={line} flexDirection="row">
@@ -110,8 +138,22 @@ export function AccountDetail({ backend, runId, account, isActive, width, height
         ))}
       </Box>
       <Text> </Text>
-      <LogPane title="Error Log" lines={errorLines} height={errorHeight} scroll={scrolls.errors} focused={focus === 'errors'} empty="No errors." />
-      <LogPane title="Download Log" lines={logLines} height={logHeight} scroll={scrolls.log} focused={focus === 'log'} empty={record ? 'Nothing logged yet.' : 'Loading…'} />
+      <LogPane
+        title="Error Log"
+        lines={errorLines}
+        height={errorHeight}
+        scroll={scrolls.errors}
+        focused={focus === 'errors'}
+        empty="No errors."
+      />
+      <LogPane
+        title="Download Log"
+        lines={logLines}
+        height={logHeight}
+        scroll={scrolls.log}
+        focused={focus === 'log'}
+        empty={record ? 'Nothing logged yet.' : 'Loading…'}
+      />
     </Box>
   );
 }

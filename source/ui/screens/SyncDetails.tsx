@@ -1,4 +1,4 @@
-// Sync details (SPEC D1–D6): summary, controls, notes, history and the live account table.
+// Sync details (docs/spec.md D1–D6): summary, controls, notes, history and the live account table.
 import { Box, Text } from 'ink';
 import path from 'node:path';
 import { useState } from 'react';
@@ -20,7 +20,7 @@ import { useThroughput } from '../throughput.ts';
 
 type Control = 'start' | 'pause' | 'stop' | 'restart';
 
-/** Which controls act in a status (SPEC D2), as the sync manager accepts them. */
+/** Which controls act in a status (docs/spec.md D2), as the sync manager accepts them. */
 export const CONTROLS: Record<Control, readonly SyncStatus[]> = {
   start: ['Manual', 'Scheduled'],
   pause: ['Running', 'Scheduled'],
@@ -28,7 +28,26 @@ export const CONTROLS: Record<Control, readonly SyncStatus[]> = {
   restart: ['Paused', 'Stopped', 'Interrupted', 'Complete', 'Complete with errors'],
 };
 
-const VIEW: Command[] = ['open', 'threadsUp', 'threadsDown', 'note', 'prevRun', 'nextRun', 'sortPrev', 'sortNext', 'sortReverse', 'historyMore', 'historyLess', 'exportCsv', 'up', 'down', 'pageUp', 'pageDown', 'top', 'bottom'];
+const VIEW: Command[] = [
+  'open',
+  'threadsUp',
+  'threadsDown',
+  'note',
+  'prevRun',
+  'nextRun',
+  'sortPrev',
+  'sortNext',
+  'sortReverse',
+  'historyMore',
+  'historyLess',
+  'exportCsv',
+  'up',
+  'down',
+  'pageUp',
+  'pageDown',
+  'top',
+  'bottom',
+];
 
 /** Every key of the screen (for `?`). */
 export const syncDetailsKeys: KeyHelp[] = [
@@ -40,7 +59,17 @@ export const syncDetailsKeys: KeyHelp[] = [
 /** The hint bar: only the controls valid now. */
 function hintsFor(status: SyncStatus | undefined): KeyHelp[] {
   const controls = (Object.keys(CONTROLS) as Control[]).filter((c) => status && CONTROLS[c].includes(status));
-  return [...helpOf(controls), ...helpOf(['threadsUp', 'note', 'open', 'prevRun', 'sortNext', 'historyMore', 'exportCsv'], { threadsUp: { keys: '+/-', description: 'threads' }, prevRun: { keys: '[ ]', description: 'run' }, sortNext: { keys: '< >', description: 'sort' }, historyMore: { keys: 'm/l', description: 'history' }, open: { description: 'account' }, exportCsv: { description: 'CSV' } })];
+  return [
+    ...helpOf(controls),
+    ...helpOf(['threadsUp', 'note', 'open', 'prevRun', 'sortNext', 'historyMore', 'exportCsv'], {
+      threadsUp: { keys: '+/-', description: 'threads' },
+      prevRun: { keys: '[ ]', description: 'run' },
+      sortNext: { keys: '< >', description: 'sort' },
+      historyMore: { keys: 'm/l', description: 'history' },
+      open: { description: 'account' },
+      exportCsv: { description: 'CSV' },
+    }),
+  ];
 }
 
 export interface SyncDetailsProps {
@@ -67,7 +96,12 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
       const runId = runChoice && detail.runs.some((r) => r.id === runChoice) ? runChoice : detail.runs[0]?.id;
       const stored = runId ? await backend.accountRuns(runId) : [];
       const live = backend.liveRuns();
-      return { detail, runId, records: mergeLive(stored, live, runId), live: live.some((l) => l.syncId === detail.sync.id) };
+      return {
+        detail,
+        runId,
+        records: mergeLive(stored, live, runId),
+        live: live.some((l) => l.syncId === detail.sync.id),
+      };
     },
     {
       backend,
@@ -80,7 +114,10 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
   const data = loaded.data;
   const sync = data?.detail.sync;
   const runs = data?.detail.runs ?? [];
-  const runIndex = Math.max(0, runs.findIndex((r) => r.id === data?.runId));
+  const runIndex = Math.max(
+    0,
+    runs.findIndex((r) => r.id === data?.runId),
+  );
   const run = runs[runIndex];
   const running = sync?.status === 'Running' && runIndex === 0;
   const records = sortAccounts(data?.records ?? [], sort);
@@ -95,26 +132,40 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
   const fixed = 2 + SUMMARY_LINES + (shownHistory + 1) + 2 + 1;
   const tableRows = Math.max(1, height - fixed);
 
-  useHints(note !== undefined ? [{ keys: 'Enter', description: 'add note' }, { keys: 'Esc', description: 'cancel' }] : hintsFor(sync?.status), isActive);
+  useHints(
+    note !== undefined
+      ? [
+          { keys: 'Enter', description: 'add note' },
+          { keys: 'Esc', description: 'cancel' },
+        ]
+      : hintsFor(sync?.status),
+    isActive,
+  );
 
   const act = (label: string, done: string, command: () => Promise<void>) => {
     setNotice({ text: label, kind: 'info' });
-    command().then(
-      () => setNotice({ text: done, kind: 'ok' }),
-      (error: unknown) => setNotice({ text: errorMessage(error), kind: 'error' }),
-    ).finally(() => loaded.refresh());
+    command()
+      .then(
+        () => setNotice({ text: done, kind: 'ok' }),
+        (error: unknown) => setNotice({ text: errorMessage(error), kind: 'error' }),
+      )
+      .finally(() => loaded.refresh());
   };
 
   const control = (which: Control) => {
     if (!sync) return;
     if (!CONTROLS[which].includes(sync.status)) {
       const valid = (Object.keys(CONTROLS) as Control[]).filter((c) => CONTROLS[c].includes(sync.status));
-      setNotice({ text: `${which} does not apply to a ${sync.status} sync${valid.length ? `; here: ${valid.join(', ')}` : ''}`, kind: 'error' });
+      setNotice({
+        text: `${which} does not apply to a ${sync.status} sync${valid.length ? `; here: ${valid.join(', ')}` : ''}`,
+        kind: 'error',
+      });
       return;
     }
     const id = sync.id;
     if (which === 'start') act('Starting…', 'Started.', () => backend.start(id));
-    if (which === 'restart') act('Restarting: a new run continues where the last left off…', 'Restarted.', () => backend.restart(id));
+    if (which === 'restart')
+      act('Restarting: a new run continues where the last left off…', 'Restarted.', () => backend.restart(id));
     if (which === 'pause') act('Pausing: accounts stop at the next safe point…', 'Paused.', () => backend.pause(id));
     if (which === 'stop') {
       router.confirm({
@@ -128,8 +179,13 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
   const threads = (delta: number) => {
     if (!sync) return;
     const next = Math.max(1, Math.min(64, sync.threads + delta));
-    if (next === sync.threads) return setNotice({ text: `threads stay between 1 and 64 (now ${sync.threads})`, kind: 'error' });
-    act(`Threads ${sync.threads} → ${next}…`, `Threads: ${next}${sync.status === 'Running' ? ' (accounts in progress keep going)' : ''}.`, () => backend.setThreads(sync.id, next));
+    if (next === sync.threads)
+      return setNotice({ text: `threads stay between 1 and 64 (now ${sync.threads})`, kind: 'error' });
+    act(
+      `Threads ${sync.threads} → ${next}…`,
+      `Threads: ${next}${sync.status === 'Running' ? ' (accounts in progress keep going)' : ''}.`,
+      () => backend.setThreads(sync.id, next),
+    );
   };
 
   const exportCsv = () => {
@@ -172,12 +228,15 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
     else if (matches('threadsUp', input, key)) threads(1);
     else if (matches('threadsDown', input, key)) threads(-1);
     else if (matches('note', input, key)) setNote('');
-    else if (matches('historyMore', input, key)) setHistoryCount(Math.min(maxHistory, Math.max(shownHistory, 0) + 5, history.length || 1));
+    else if (matches('historyMore', input, key))
+      setHistoryCount(Math.min(maxHistory, Math.max(shownHistory, 0) + 5, history.length || 1));
     else if (matches('historyLess', input, key)) setHistoryCount(Math.max(1, shownHistory - 5));
     else if (matches('prevRun', input, key)) chooseRun(runIndex + 1);
     else if (matches('nextRun', input, key)) chooseRun(runIndex - 1);
-    else if (matches('sortPrev', input, key)) setSort({ field: nextSortField(width, sort.field, -1), descending: false });
-    else if (matches('sortNext', input, key)) setSort({ field: nextSortField(width, sort.field, 1), descending: false });
+    else if (matches('sortPrev', input, key))
+      setSort({ field: nextSortField(width, sort.field, -1), descending: false });
+    else if (matches('sortNext', input, key))
+      setSort({ field: nextSortField(width, sort.field, 1), descending: false });
     else if (matches('sortReverse', input, key)) setSort({ ...sort, descending: !sort.descending });
     else if (matches('exportCsv', input, key)) exportCsv();
     else return false;
@@ -190,21 +249,41 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
       <Text bold wrap="truncate">
         {`Sync ${syncId.slice(0, 8)} `}
         {sync ? <Text color={color(statusTone(sync.status))}>{sync.status}</Text> : null}
-        <Text color={color('muted')}>{sync ? `  ${sync.source.host}${sync.recreatedFrom ? `  (recreated from ${sync.recreatedFrom.slice(0, 8)})` : ''}` : '  loading…'}</Text>
+        <Text color={color('muted')}>
+          {sync
+            ? `  ${sync.source.host}${sync.recreatedFrom ? `  (recreated from ${sync.recreatedFrom.slice(0, 8)})` : ''}`
+            : '  loading…'}
+        </Text>
       </Text>
       {note !== undefined ? (
         <TextField label="Note:" value={note} hint="(Enter add, Esc cancel)" width={width} />
       ) : (
-        <StatusLine notice={error ? { text: error, kind: 'error' } : (notice ?? (loaded.error ? { text: loaded.error, kind: 'error' } : undefined))} />
+        <StatusLine
+          notice={
+            error
+              ? { text: error, kind: 'error' }
+              : (notice ?? (loaded.error ? { text: loaded.error, kind: 'error' } : undefined))
+          }
+        />
       )}
       {sync ? (
         <>
-          <SyncSummary sync={sync} run={runs[0]} progress={progress} throughput={throughput} running={sync.status === 'Running'} now={Date.now()} width={width} />
+          <SyncSummary
+            sync={sync}
+            run={runs[0]}
+            progress={progress}
+            throughput={throughput}
+            running={sync.status === 'Running'}
+            now={Date.now()}
+            width={width}
+          />
           <HistoryPane history={history} count={shownHistory} width={width} />
           <Text wrap="truncate">
             <Text bold>{'Accounts '}</Text>
             {run ? `of the run started ${formatTime(run.startedAt)}` : 'no run yet'}
-            <Text color={color('muted')}>{runs.length > 1 ? `  (run ${runs.length - runIndex} of ${runs.length}; [ ] other runs)` : ''}</Text>
+            <Text color={color('muted')}>
+              {runs.length > 1 ? `  (run ${runs.length - runIndex} of ${runs.length}; [ ] other runs)` : ''}
+            </Text>
           </Text>
           <AccountTable
             records={records}

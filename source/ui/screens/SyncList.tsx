@@ -1,4 +1,4 @@
-// The sync list (SPEC L1, L2): every sync, newest first, live; open, new, recreate, filter.
+// The sync list (docs/spec.md L1, L2): every sync, newest first, live; open, new, recreate, filter.
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import type { DashboardBackend, SyncRecord, SyncRow } from '../backend.ts';
@@ -11,7 +11,20 @@ import { helpOf, matches, type Command } from '../keymap.ts';
 import { color, statusTone } from '../layout.ts';
 import { useHints, useKeys } from '../router.tsx';
 
-export const syncListCommands: Command[] = ['open', 'newSync', 'recreate', 'filter', 'directory', 'settings', 'up', 'down', 'pageUp', 'pageDown', 'top', 'bottom'];
+export const syncListCommands: Command[] = [
+  'open',
+  'newSync',
+  'recreate',
+  'filter',
+  'directory',
+  'settings',
+  'up',
+  'down',
+  'pageUp',
+  'pageDown',
+  'top',
+  'bottom',
+];
 export const syncListKeys = helpOf(syncListCommands);
 const hints = helpOf(['open', 'newSync', 'recreate', 'filter', 'directory', 'settings']);
 
@@ -43,7 +56,8 @@ function columnsFor(width: number): { columns: Column[]; wide: boolean } {
   return { columns: fixed, wide };
 }
 
-const shortStatus = (status: string, wide: boolean) => (!wide && status === 'Complete with errors' ? 'Complete (errors)' : status);
+const shortStatus = (status: string, wide: boolean) =>
+  !wide && status === 'Complete with errors' ? 'Complete (errors)' : status;
 
 export function rowOf({ sync, lastRun }: SyncRow, wide: boolean): Row {
   const time = wide ? formatTime : formatShortTime;
@@ -63,14 +77,33 @@ export function rowOf({ sync, lastRun }: SyncRow, wide: boolean): Row {
 
 const matchesFilter = (row: SyncRow, filter: string) => {
   if (!filter) return true;
-  const text = [row.sync.id, row.sync.source.host, row.sync.status, MODE_NAMES[row.sync.mode], row.sync.dryRun ? 'dry' : '', ...row.sync.accounts.map((a) => a.email)].join(' ').toLowerCase();
+  const text = [
+    row.sync.id,
+    row.sync.source.host,
+    row.sync.status,
+    MODE_NAMES[row.sync.mode],
+    row.sync.dryRun ? 'dry' : '',
+    ...row.sync.accounts.map((a) => a.email),
+  ]
+    .join(' ')
+    .toLowerCase();
   return filter
     .toLowerCase()
     .split(/\s+/)
     .every((word) => text.includes(word));
 };
 
-export function SyncList({ backend, isActive, width, height, onOpen, onNew, onRecreate, onDirectory, onSettings }: SyncListProps) {
+export function SyncList({
+  backend,
+  isActive,
+  width,
+  height,
+  onOpen,
+  onNew,
+  onRecreate,
+  onDirectory,
+  onSettings,
+}: SyncListProps) {
   const [filter, setFilter] = useState('');
   const [editing, setEditing] = useState(false);
   const loaded = useLoad(() => backend.listSyncs(), {
@@ -86,7 +119,15 @@ export function SyncList({ backend, isActive, width, height, onOpen, onNew, onRe
   // Title, status line, table title (filter), table header.
   const tableRows = Math.max(1, height - 4);
 
-  useHints(editing ? [{ keys: 'Enter', description: 'keep filter' }, { keys: 'Esc', description: 'clear filter' }] : hints, isActive);
+  useHints(
+    editing
+      ? [
+          { keys: 'Enter', description: 'keep filter' },
+          { keys: 'Esc', description: 'clear filter' },
+        ]
+      : hints,
+    isActive,
+  );
 
   useKeys((input, key) => {
     if (editing) {
@@ -132,12 +173,16 @@ export function SyncList({ backend, isActive, width, height, onOpen, onNew, onRe
         rows={rows.map((row) => rowOf(row, wide))}
         selected={selection.index}
         height={tableRows}
-        empty={loaded.data ? (filter ? 'No sync matches the filter.' : 'No syncs yet: press n to create one.') : 'Loading…'}
+        empty={
+          loaded.data ? (filter ? 'No sync matches the filter.' : 'No syncs yet: press n to create one.') : 'Loading…'
+        }
         title={
           editing ? (
             <TextField label="Filter:" value={filter} hint={`${rows.length} of ${all.length}`} width={width - 12} />
           ) : filter ? (
-            <Text color={color('muted')}>{`Filter: ${filter}  (${rows.length} of ${all.length}; / edit, Esc clear)`}</Text>
+            <Text
+              color={color('muted')}
+            >{`Filter: ${filter}  (${rows.length} of ${all.length}; / edit, Esc clear)`}</Text>
           ) : (
             ''
           )

@@ -1,4 +1,4 @@
-// Settings (SPEC C1, C3): the destination server with its admin login and a connection
+// Settings (docs/spec.md C1, C3): the destination server with its admin login and a connection
 // test, and the SMTP server for notifications. Passwords are never shown: blank keeps them.
 import { Box, Text, useInput, type Key } from 'ink';
 import { useCallback, useEffect, useRef } from 'react';
@@ -9,7 +9,15 @@ import { ConfirmBox } from '../wizard/form/dialogs.tsx';
 import { firstError } from '../wizard/form/form.ts';
 import { FormView, StatusLine } from '../wizard/form/FormView.tsx';
 import { useLatest, useStore } from '../wizard/form/useStore.ts';
-import { destinationFields, initialSettings, sectionOf, settingsKey, smtpFields, type SettingsEffect, type SettingsState } from './state.ts';
+import {
+  destinationFields,
+  initialSettings,
+  sectionOf,
+  settingsKey,
+  smtpFields,
+  type SettingsEffect,
+  type SettingsState,
+} from './state.ts';
 
 export const settingsKeys: KeyHelp[] = [
   { keys: 'Enter', description: 'save this section (every field checked first)', category: 'Settings' },
@@ -20,15 +28,27 @@ export const settingsKeys: KeyHelp[] = [
   { keys: 'Esc', description: 'back (asks when not saved)', category: 'General' },
 ];
 
-type Action = { type: 'set'; state: SettingsState } | { type: 'update'; update: (state: SettingsState) => SettingsState };
+type Action =
+  { type: 'set'; state: SettingsState } | { type: 'update'; update: (state: SettingsState) => SettingsState };
 const reducer = (state: SettingsState, action: Action) => (action.type === 'set' ? action.state : action.update(state));
 
-export function SettingsScreen(props: { backend: DashboardBackend; isActive: boolean; width: number; height: number; onBack(): void }) {
-  const [state, dispatch, get] = useStore(reducer, () => initialSettings(props.backend.getDestination(), props.backend.getSmtp()));
+export function SettingsScreen(props: {
+  backend: DashboardBackend;
+  isActive: boolean;
+  width: number;
+  height: number;
+  onBack(): void;
+}) {
+  const [state, dispatch, get] = useStore(reducer, () =>
+    initialSettings(props.backend.getDestination(), props.backend.getSmtp()),
+  );
   const latest = useLatest(props);
   const mounted = useRef(true);
   useEffect(() => () => void (mounted.current = false), []);
-  const update = useCallback((fn: (s: SettingsState) => SettingsState) => mounted.current && dispatch({ type: 'update', update: fn }), [dispatch]);
+  const update = useCallback(
+    (fn: (s: SettingsState) => SettingsState) => mounted.current && dispatch({ type: 'update', update: fn }),
+    [dispatch],
+  );
 
   const run = useCallback(
     async (effect: SettingsEffect): Promise<void> => {
@@ -41,7 +61,9 @@ export function SettingsScreen(props: { backend: DashboardBackend; isActive: boo
           update((s) => ({
             ...s,
             busy: undefined,
-            test: result.ok ? { ok: true, text: `✓ OK: logged in${who}` } : { ok: false, text: `✗ ${result.code}: ${result.reason}` },
+            test: result.ok
+              ? { ok: true, text: `✓ OK: logged in${who}` }
+              : { ok: false, text: `✗ ${result.code}: ${result.reason}` },
           }));
           return;
         }
@@ -64,7 +86,14 @@ export function SettingsScreen(props: { backend: DashboardBackend; isActive: boo
         }
         await backend.setSmtp(effect.settings);
         const view = backend.getSmtp();
-        update((s) => ({ ...s, busy: undefined, smtp: view, values: { ...s.values, 's.password': '' }, dirty: { ...s.dirty, smtp: false }, message: { text: 'SMTP settings saved', tone: 'ok' } }));
+        update((s) => ({
+          ...s,
+          busy: undefined,
+          smtp: view,
+          values: { ...s.values, 's.password': '' },
+          dirty: { ...s.dirty, smtp: false },
+          message: { text: 'SMTP settings saved', tone: 'ok' },
+        }));
       } catch (error) {
         update((s) => ({ ...s, busy: undefined, message: { text: (error as Error).message, tone: 'error' } }));
       }
@@ -86,14 +115,20 @@ export function SettingsScreen(props: { backend: DashboardBackend; isActive: boo
   if (state.confirmLeave) {
     return (
       <Box flexDirection="column" width={width} height={height}>
-        <ConfirmBox width={Math.min(width, 70)} title="Leave without saving?" lines={['The changes not saved (Enter saves a section) will be lost.']} />
+        <ConfirmBox
+          width={Math.min(width, 70)}
+          title="Leave without saving?"
+          lines={['The changes not saved (Enter saves a section) will be lost.']}
+        />
       </Box>
     );
   }
   const dFields = destinationFields(state.destination);
   const sFields = smtpFields(state.smtp);
   const reason = firstError([...dFields, ...sFields], state.errors, state.form.focus);
-  const status = state.busy ? { text: state.busy, tone: 'info' as const } : (state.message ?? (reason ? { text: reason, tone: 'error' as const } : undefined));
+  const status = state.busy
+    ? { text: state.busy, tone: 'info' as const }
+    : (state.message ?? (reason ? { text: reason, tone: 'error' as const } : undefined));
   const section = sectionOf(state.form.focus);
   const hint = state.form.editing
     ? 'Editing: Enter keeps · Esc cancels the edit · Tab next field'
@@ -106,11 +141,22 @@ export function SettingsScreen(props: { backend: DashboardBackend; isActive: boo
           <Text bold>Destination IMAP server </Text>
         </Box>
         <Text dimColor wrap="truncate-end">
-          {dest ? `saved: ${dest.host}:${dest.port}, admin password ${dest.hasAdminPassword ? 'set' : 'not set'}` : 'not set yet'}
+          {dest
+            ? `saved: ${dest.host}:${dest.port}, admin password ${dest.hasAdminPassword ? 'set' : 'not set'}`
+            : 'not set yet'}
           {state.dirty.destination ? ' · changed, not saved' : ''}
         </Text>
       </Box>
-      <FormView fields={dFields} values={state.values} form={state.form} errors={state.errors} width={width} labelWidth={16} textWidth={30} active={props.isActive} />
+      <FormView
+        fields={dFields}
+        values={state.values}
+        form={state.form}
+        errors={state.errors}
+        width={width}
+        labelWidth={16}
+        textWidth={30}
+        active={props.isActive}
+      />
       <Box height={1} width={width}>
         {state.test ? (
           <Text color={state.test.ok ? color('ok') : color('error')} wrap="truncate-end">
@@ -125,11 +171,22 @@ export function SettingsScreen(props: { backend: DashboardBackend; isActive: boo
           <Text bold>SMTP for notifications </Text>
         </Box>
         <Text dimColor wrap="truncate-end">
-          {state.smtp ? `saved: ${state.smtp.host}:${state.smtp.port}, password ${state.smtp.hasPassword ? 'set' : 'not set'}` : 'not set yet'}
+          {state.smtp
+            ? `saved: ${state.smtp.host}:${state.smtp.port}, password ${state.smtp.hasPassword ? 'set' : 'not set'}`
+            : 'not set yet'}
           {state.dirty.smtp ? ' · changed, not saved' : ''}
         </Text>
       </Box>
-      <FormView fields={sFields} values={state.values} form={state.form} errors={state.errors} width={width} labelWidth={16} textWidth={30} active={props.isActive} />
+      <FormView
+        fields={sFields}
+        values={state.values}
+        form={state.form}
+        errors={state.errors}
+        width={width}
+        labelWidth={16}
+        textWidth={30}
+        active={props.isActive}
+      />
       <StatusLine width={width} text={status?.text} tone={status?.tone} />
       <Text dimColor wrap="truncate-end">
         {hint}

@@ -1,11 +1,21 @@
-// The settings screen (SPEC C1, C3) as a pure state machine: the destination server and the
+// The settings screen (docs/spec.md C1, C3) as a pure state machine: the destination server and the
 // SMTP server for notifications, each saved on its own after every field is checked.
 import type { Key } from 'ink';
-import { defaultImapPort, parseEmail, parseHost, parsePort, parseUser } from '../../cli/validate.ts';
-import type { TlsMode } from '../../imap/connection.ts';
+import { parseEmail, parseHost, parsePort, parseUser } from '../../cli/validate.ts';
+import { defaultPort } from '../../imap/endpoint.ts';
+import type { TlsMode } from '../../imap/endpoint.ts';
 import type { DashboardBackend, DestinationView, SmtpView } from '../backend.ts';
 import { yesNoKey } from '../wizard/form/dialogs.tsx';
-import { check, formKey, revalidate, str, type FieldSpec, type FormErrors, type FormState, type FormValues } from '../wizard/form/form.ts';
+import {
+  check,
+  formKey,
+  revalidate,
+  str,
+  type FieldSpec,
+  type FormErrors,
+  type FormState,
+  type FormValues,
+} from '../wizard/form/form.ts';
 
 export type Section = 'destination' | 'smtp';
 
@@ -24,7 +34,13 @@ export function destinationFields(view?: DestinationView): FieldSpec[] {
     { kind: 'choice', id: 'd.tls', label: 'TLS', options: TLS_OPTIONS },
     { kind: 'toggle', id: 'd.allowInvalidCert', label: 'Certificate', text: 'allow an invalid certificate' },
     { kind: 'text', id: 'd.adminUser', label: 'Admin user', placeholder: 'blank: each account’s own password' },
-    { kind: 'text', id: 'd.adminPassword', label: 'Admin password', masked: true, placeholder: view?.hasAdminPassword ? 'stored (blank keeps it)' : 'not set' },
+    {
+      kind: 'text',
+      id: 'd.adminPassword',
+      label: 'Admin password',
+      masked: true,
+      placeholder: view?.hasAdminPassword ? 'stored (blank keeps it)' : 'not set',
+    },
     { kind: 'text', id: 'd.testAccount', label: 'Test as', placeholder: 'optional account for Ctrl+T' },
   ];
 }
@@ -36,7 +52,13 @@ export function smtpFields(view?: SmtpView): FieldSpec[] {
     { kind: 'choice', id: 's.tls', label: 'TLS', options: TLS_OPTIONS },
     { kind: 'toggle', id: 's.allowInvalidCert', label: 'Certificate', text: 'allow an invalid certificate' },
     { kind: 'text', id: 's.user', label: 'User', placeholder: 'blank: no login' },
-    { kind: 'text', id: 's.password', label: 'Password', masked: true, placeholder: view?.hasPassword ? 'stored (blank keeps it)' : 'not set' },
+    {
+      kind: 'text',
+      id: 's.password',
+      label: 'Password',
+      masked: true,
+      placeholder: view?.hasPassword ? 'stored (blank keeps it)' : 'not set',
+    },
     { kind: 'text', id: 's.from', label: 'From', placeholder: 'e.g. migration@example.com' },
   ];
 }
@@ -75,7 +97,7 @@ export function initialSettings(destination?: DestinationView, smtp?: SmtpView):
     smtp,
     values: {
       'd.host': destination?.host ?? '',
-      'd.port': String(destination?.port ?? defaultImapPort(dTls)),
+      'd.port': String(destination?.port ?? defaultPort(dTls)),
       'd.tls': dTls,
       'd.allowInvalidCert': destination?.allowInvalidCert ?? false,
       'd.adminUser': destination?.adminUser ?? '',
@@ -91,7 +113,10 @@ export function initialSettings(destination?: DestinationView, smtp?: SmtpView):
     },
     form: { focus: 'd.host' },
     errors: {},
-    portTouched: { destination: destination ? destination.port !== defaultImapPort(dTls) : false, smtp: smtp ? smtp.port !== smtpPort(sTls) : false },
+    portTouched: {
+      destination: destination ? destination.port !== defaultPort(dTls) : false,
+      smtp: smtp ? smtp.port !== smtpPort(sTls) : false,
+    },
     dirty: { destination: false, smtp: false },
   };
 }
@@ -106,11 +131,16 @@ export function validate(state: SettingsState, section: Section): FormErrors {
     check(errors, 'd.port', 'Port', () => parsePort(str(v, 'd.port'), 'Port'));
     const user = str(v, 'd.adminUser').trim();
     if (user) check(errors, 'd.adminUser', 'Admin user', () => parseUser(user, 'Admin user'));
-    if (user && !str(v, 'd.adminPassword') && !(state.destination?.hasAdminPassword && state.destination.adminUser === user)) {
+    if (
+      user &&
+      !str(v, 'd.adminPassword') &&
+      !(state.destination?.hasAdminPassword && state.destination.adminUser === user)
+    ) {
       errors['d.adminPassword'] = 'Admin password is needed with a new admin user';
     }
     if (!user && str(v, 'd.adminPassword')) errors['d.adminUser'] = 'Admin user is needed with an admin password';
-    if (str(v, 'd.testAccount').trim()) check(errors, 'd.testAccount', 'Test as', () => parseEmail(str(v, 'd.testAccount'), 'Test as'));
+    if (str(v, 'd.testAccount').trim())
+      check(errors, 'd.testAccount', 'Test as', () => parseEmail(str(v, 'd.testAccount'), 'Test as'));
   } else {
     check(errors, 's.host', 'SMTP host', () => parseHost(str(v, 's.host'), 'SMTP host'));
     check(errors, 's.port', 'Port', () => parsePort(str(v, 's.port'), 'Port'));
@@ -132,7 +162,15 @@ export function save(state: SettingsState, section: Section, thenTest = false): 
   const fields = section === 'destination' ? destinationFields(state.destination) : smtpFields(state.smtp);
   const wrong = fields.find((field) => errors[field.id]);
   const others = Object.fromEntries(Object.entries(state.errors).filter(([id]) => sectionOf(id) !== section));
-  if (wrong) return { state: { ...state, errors: { ...others, ...errors }, form: { focus: wrong.id }, message: { text: errors[wrong.id], tone: 'error' } } };
+  if (wrong)
+    return {
+      state: {
+        ...state,
+        errors: { ...others, ...errors },
+        form: { focus: wrong.id },
+        message: { text: errors[wrong.id], tone: 'error' },
+      },
+    };
   const v = state.values;
   const next = { ...state, errors: others, message: undefined };
   if (section === 'destination') {
@@ -177,23 +215,37 @@ export function save(state: SettingsState, section: Section, thenTest = false): 
 export function settingsKey(state: SettingsState, input: string, key: Key): SettingsResult {
   if (state.busy) return { state };
   if (state.confirmLeave) {
-    return yesNoKey(input, key) === 'yes' ? { state: { ...state, confirmLeave: false }, effect: { type: 'back' } } : { state: { ...state, confirmLeave: false } };
+    return yesNoKey(input, key) === 'yes'
+      ? { state: { ...state, confirmLeave: false }, effect: { type: 'back' } }
+      : { state: { ...state, confirmLeave: false } };
   }
   if (key.ctrl && input === 't' && !state.form.editing) {
     if (state.dirty.destination) return save(state, 'destination', true);
     const account = str(state.values, 'd.testAccount').trim();
     if (account) {
       const errors = validate(state, 'destination');
-      if (errors['d.testAccount']) return { state: { ...state, errors: { ...state.errors, 'd.testAccount': errors['d.testAccount'] }, form: { focus: 'd.testAccount' } } };
+      if (errors['d.testAccount'])
+        return {
+          state: {
+            ...state,
+            errors: { ...state.errors, 'd.testAccount': errors['d.testAccount'] },
+            form: { focus: 'd.testAccount' },
+          },
+        };
     }
-    return { state: { ...state, busy: 'Testing the destination login…', test: undefined }, effect: { type: 'test', ...(account ? { account } : {}) } };
+    return {
+      state: { ...state, busy: 'Testing the destination login…', test: undefined },
+      effect: { type: 'test', ...(account ? { account } : {}) },
+    };
   }
   const fields = allFields(state);
   const result = formKey(fields, state.values, state.form, input, key);
   if (result.type === 'unhandled') return { state };
   if (result.type === 'submit') return save(state, sectionOf(state.form.focus));
   if (result.type === 'escape') {
-    return state.dirty.destination || state.dirty.smtp ? { state: { ...state, confirmLeave: true } } : { state, effect: { type: 'back' } };
+    return state.dirty.destination || state.dirty.smtp
+      ? { state: { ...state, confirmLeave: true } }
+      : { state, effect: { type: 'back' } };
   }
   let values = result.values;
   const changed = result.changed;
@@ -202,10 +254,14 @@ export function settingsKey(state: SettingsState, input: string, key: Key): Sett
   if (changed && changed !== 'd.testAccount') dirty[sectionOf(changed)] = true;
   if (changed === 'd.port') portTouched.destination = true;
   if (changed === 's.port') portTouched.smtp = true;
-  if (changed === 'd.tls' && !portTouched.destination) values = { ...values, 'd.port': String(defaultImapPort(str(values, 'd.tls') as TlsMode)) };
-  if (changed === 's.tls' && !portTouched.smtp) values = { ...values, 's.port': String(smtpPort(str(values, 's.tls') as TlsMode)) };
+  if (changed === 'd.tls' && !portTouched.destination)
+    values = { ...values, 'd.port': String(defaultPort(str(values, 'd.tls') as TlsMode)) };
+  if (changed === 's.tls' && !portTouched.smtp)
+    values = { ...values, 's.port': String(smtpPort(str(values, 's.tls') as TlsMode)) };
   const next = { ...state, values, portTouched, dirty };
   const section = sectionOf(changed ?? result.committed ?? state.form.focus);
   const errors = revalidate(state.errors, validate(next, section), changed, result.committed);
-  return { state: { ...next, form: result.form, errors, message: changed || result.committed ? undefined : state.message } };
+  return {
+    state: { ...next, form: result.form, errors, message: changed || result.committed ? undefined : state.message },
+  };
 }

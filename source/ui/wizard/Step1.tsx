@@ -1,10 +1,10 @@
-// Step 1 (SPEC W1–W5): the source server, the sync mode with the seed's words, dry run,
+// Step 1 (docs/spec.md W1–W5): the source server, the sync mode with the seed's words, dry run,
 // the account group, threads and connections per user.
 import { color } from '../layout.ts';
 import { Box, Text, type Key } from 'ink';
-import { defaultImapPort } from '../../cli/validate.ts';
+import { defaultPort } from '../../imap/endpoint.ts';
 import type { SyncMode } from '../../engine/types.ts';
-import type { TlsMode } from '../../imap/connection.ts';
+import type { TlsMode } from '../../imap/endpoint.ts';
 import { firstError, formKey, revalidate, str, type FieldSpec } from './form/form.ts';
 import { FormView, StatusLine } from './form/FormView.tsx';
 import { validateStep1, type StepResult, type WizardState } from './model.ts';
@@ -23,12 +23,20 @@ export const STEP1_FIELDS: readonly FieldSpec[] = [
       { value: 'tls', label: 'TLS (implicit)' },
     ],
   },
-  { kind: 'toggle', id: 'allowInvalidCert', label: 'Certificate', text: 'allow an invalid certificate (self-signed, wrong name)' },
+  {
+    kind: 'toggle',
+    id: 'allowInvalidCert',
+    label: 'Certificate',
+    text: 'allow an invalid certificate (self-signed, wrong name)',
+  },
   {
     kind: 'choice',
     id: 'mode',
     label: 'Sync mode',
-    options: (['all', 'flags-new', 'new'] as SyncMode[]).map((mode) => ({ value: mode, label: MODE_TEXTS[mode].label })),
+    options: (['all', 'flags-new', 'new'] as SyncMode[]).map((mode) => ({
+      value: mode,
+      label: MODE_TEXTS[mode].label,
+    })),
   },
   { kind: 'toggle', id: 'dryRun', label: 'Dry run', text: 'plan and log only; the destination is left untouched' },
   {
@@ -46,23 +54,28 @@ export function continueFrom1(state: WizardState): StepResult {
   const errors = validateStep1(state.s1);
   const wrong = STEP1_FIELDS.find((field) => errors[field.id]);
   if (wrong) {
-    return { state: { ...state, errors, form: { focus: wrong.id }, message: { text: errors[wrong.id], tone: 'error' } } };
+    return {
+      state: { ...state, errors, form: { focus: wrong.id }, message: { text: errors[wrong.id], tone: 'error' } },
+    };
   }
   const group = str(state.s1, 'group');
   const next: WizardState = { ...state, step: 2, errors: {}, message: undefined, form: { focus: 'host' } };
-  if (!state.rows || state.rowsGroup !== group) return { state: { ...next, loading: true }, effect: { type: 'loadAccounts' } };
+  if (!state.rows || state.rowsGroup !== group)
+    return { state: { ...next, loading: true }, effect: { type: 'loadAccounts' } };
   return { state: next };
 }
 
 export function step1Key(state: WizardState, input: string, key: Key): StepResult {
   const result = formKey(STEP1_FIELDS, state.s1, state.form, input, key);
   if (result.type === 'submit') return continueFrom1(state);
-  if (result.type === 'escape') return state.dirty ? { state: { ...state, dialog: { kind: 'discard' } } } : { state, effect: { type: 'cancel' } };
+  if (result.type === 'escape')
+    return state.dirty ? { state: { ...state, dialog: { kind: 'discard' } } } : { state, effect: { type: 'cancel' } };
   if (result.type === 'unhandled') return { state };
   let values = result.values;
   let portTouched = state.portTouched;
   if (result.changed === 'port') portTouched = true;
-  if (result.changed === 'tls' && !portTouched) values = { ...values, port: String(defaultImapPort(str(values, 'tls') as TlsMode)) };
+  if (result.changed === 'tls' && !portTouched)
+    values = { ...values, port: String(defaultPort(str(values, 'tls') as TlsMode)) };
   const all = validateStep1(values);
   let errors = revalidate(state.errors, all, result.changed, result.committed);
   if (result.changed === 'tls') errors = revalidate(errors, all, 'port');
@@ -98,7 +111,16 @@ export function Step1View(props: { state: WizardState; width: number; height: nu
       <Text bold wrap="truncate-end">
         Create a sync · Step 1 of 3: source server and options
       </Text>
-      <FormView fields={STEP1_FIELDS} values={state.s1} form={state.form} errors={state.errors} width={width} labelWidth={14} textWidth={28} active={props.active} />
+      <FormView
+        fields={STEP1_FIELDS}
+        values={state.s1}
+        form={state.form}
+        errors={state.errors}
+        width={width}
+        labelWidth={14}
+        textWidth={28}
+        active={props.active}
+      />
       <Box flexDirection="column" width={width} height={room} overflow="hidden" marginTop={1}>
         <Text wrap="wrap">
           <Text bold>{text.label}: </Text>

@@ -1,4 +1,4 @@
-// Step 2 (SPEC W6): the accounts of the chosen group, a checkbox and a remote login each.
+// Step 2 (docs/spec.md W6): the accounts of the chosen group, a checkbox and a remote login each.
 import { color } from '../layout.ts';
 import { Box, Text } from 'ink';
 import type { AccountGroup } from '../../engine/syncModel.ts';
@@ -29,8 +29,16 @@ function Cell(props: { width: number; children: React.ReactNode }) {
 
 function detailOf(row: AccountRow | undefined): string {
   if (!row) return '';
-  const notes = [row.admin ? 'admin' : '', row.inDirectory ? '' : 'not in the account directory any more'].filter(Boolean).join(', ');
-  const test = !row.test ? 'not tested (t)' : row.test.state === 'testing' ? 'testing…' : row.test.state === 'ok' ? 'login OK' : row.test.reason;
+  const notes = [row.admin ? 'admin' : '', row.inDirectory ? '' : 'not in the account directory any more']
+    .filter(Boolean)
+    .join(', ');
+  const test = !row.test
+    ? 'not tested (t)'
+    : row.test.state === 'testing'
+      ? 'testing…'
+      : row.test.state === 'ok'
+        ? 'login OK'
+        : row.test.reason;
   return `${row.email}${notes ? ` (${notes})` : ''}: ${test}`;
 }
 
@@ -50,7 +58,10 @@ export function Step2View(props: { state: WizardState; width: number; height: nu
   const shown = rows.slice(top, top + visible);
   const edit = state.rowEdit;
   const prompt = state.domainPrompt;
-  const hint = edit || prompt ? 'Editing: Enter keeps · Esc cancels the edit' : 'space check · a all · e user · p password · d/D domain · t/T test · Enter next · Esc back';
+  const hint =
+    edit || prompt
+      ? 'Editing: Enter keeps · Esc cancels the edit'
+      : 'space check · a all · e user · p password · d/D domain · t/T test · Enter next · Esc back';
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold wrap="truncate-end">
@@ -92,7 +103,9 @@ export function Step2View(props: { state: WizardState; width: number; height: nu
       </Box>
       <Box flexDirection="column" height={visible} width={width}>
         {state.loading ? <Text>Loading the account directory…</Text> : null}
-        {!state.loading && rows.length === 0 ? <Text color={color('warn')}>No accounts in this group: add some in the account directory first.</Text> : null}
+        {!state.loading && rows.length === 0 ? (
+          <Text color={color('warn')}>No accounts in this group: add some in the account directory first.</Text>
+        ) : null}
         {shown.map((row, index) => {
           const selected = top + index === cursor;
           const editing = selected && edit ? edit : undefined;

@@ -1,9 +1,9 @@
-// Step 3 (SPEC W7): the summary, when to start, one time or a loop, who to notify; create.
+// Step 3 (docs/spec.md W7): the summary, when to start, one time or a loop, who to notify; create.
 import { color } from '../layout.ts';
 import { Box, Text, type Key } from 'ink';
 import type { AccountGroup } from '../../engine/syncModel.ts';
 import type { SyncMode } from '../../engine/types.ts';
-import type { TlsMode } from '../../imap/connection.ts';
+import type { TlsMode } from '../../imap/endpoint.ts';
 import { firstError, formKey, revalidate, settleFocus, str, type FieldSpec, type FormValues } from './form/form.ts';
 import { FormView, StatusLine } from './form/FormView.tsx';
 import { validateStep3, type StepResult, type WizardState } from './model.ts';
@@ -21,7 +21,13 @@ export function step3Fields(values: FormValues): FieldSpec[] {
         { value: 'at', label: 'at a date and time' },
       ],
     },
-    { kind: 'text', id: 'startAt', label: 'Start time', placeholder: 'YYYY-MM-DD HH:MM', disabled: values.start !== 'at' },
+    {
+      kind: 'text',
+      id: 'startAt',
+      label: 'Start time',
+      placeholder: 'YYYY-MM-DD HH:MM',
+      disabled: values.start !== 'at',
+    },
     {
       kind: 'choice',
       id: 'repeat',
@@ -31,7 +37,13 @@ export function step3Fields(values: FormValues): FieldSpec[] {
         { value: 'until', label: 'continue until a date' },
       ],
     },
-    { kind: 'text', id: 'loopUntil', label: 'Loop until', placeholder: 'YYYY-MM-DD HH:MM', disabled: values.repeat !== 'until' },
+    {
+      kind: 'text',
+      id: 'loopUntil',
+      label: 'Loop until',
+      placeholder: 'YYYY-MM-DD HH:MM',
+      disabled: values.repeat !== 'until',
+    },
     { kind: 'text', id: 'interval', label: 'Every', placeholder: '1h, 30m, 2d', disabled: values.repeat !== 'until' },
     { kind: 'text', id: 'notify', label: 'Notify users', placeholder: 'e.g. a@example.com;b@example.com', width: 48 },
   ];
@@ -41,9 +53,18 @@ export function step3Fields(values: FormValues): FieldSpec[] {
 export function createFrom3(state: WizardState, now = Date.now()): StepResult {
   const errors = validateStep3(state.s3, now);
   const wrong = step3Fields(state.s3).find((field) => !field.disabled && errors[field.id]);
-  if (wrong) return { state: { ...state, errors, form: { focus: wrong.id }, message: { text: errors[wrong.id], tone: 'error' } } };
+  if (wrong)
+    return {
+      state: { ...state, errors, form: { focus: wrong.id }, message: { text: errors[wrong.id], tone: 'error' } },
+    };
   if (state.s1.mode === 'all' && !state.s1.dryRun) {
-    return { state: { ...state, errors: {}, dialog: { kind: 'syncAll', confirm: { word: SYNC_ALL_WORD, typed: '', cursor: 0 } } } };
+    return {
+      state: {
+        ...state,
+        errors: {},
+        dialog: { kind: 'syncAll', confirm: { word: SYNC_ALL_WORD, typed: '', cursor: 0 } },
+      },
+    };
   }
   return { state: { ...state, errors: {} }, effect: { type: 'create' } };
 }
@@ -107,7 +128,9 @@ export function Step3View(props: { state: WizardState; width: number; height: nu
   const fields = step3Fields(state.s3);
   const focusedError = firstError(fields, state.errors, state.form.focus);
   const status = state.message ?? (focusedError ? { text: focusedError, tone: 'error' as const } : undefined);
-  const hint = state.form.editing ? 'Editing: Enter keeps · Esc cancels the edit · Tab next field' : 'Tab/↑↓ field · ←→/space change · Enter create the sync · Esc back';
+  const hint = state.form.editing
+    ? 'Editing: Enter keeps · Esc cancels the edit · Tab next field'
+    : 'Tab/↑↓ field · ←→/space change · Enter create the sync · Esc back';
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold wrap="truncate-end">
@@ -121,7 +144,16 @@ export function Step3View(props: { state: WizardState; width: number; height: nu
           </Box>
         ))}
       </Box>
-      <FormView fields={fields} values={state.s3} form={state.form} errors={state.errors} width={width} labelWidth={14} textWidth={30} active={props.active} />
+      <FormView
+        fields={fields}
+        values={state.s3}
+        form={state.form}
+        errors={state.errors}
+        width={width}
+        labelWidth={14}
+        textWidth={30}
+        active={props.active}
+      />
       <Box height={2} width={width} overflow="hidden">
         <Text dimColor wrap="wrap">
           {NOTIFY_HELP}
@@ -134,7 +166,11 @@ export function Step3View(props: { state: WizardState; width: number; height: nu
       ) : (
         <Text> </Text>
       )}
-      {state.busy ? <Text color={color('warn')}>{state.busy}</Text> : <StatusLine width={width} text={status?.text} tone={status?.tone} />}
+      {state.busy ? (
+        <Text color={color('warn')}>{state.busy}</Text>
+      ) : (
+        <StatusLine width={width} text={status?.text} tone={status?.tone} />
+      )}
       <Text dimColor wrap="truncate-end">
         {hint}
       </Text>

@@ -1,4 +1,4 @@
-// The Create Sync wizard (SPEC W1–W8): three steps, Back without losing anything, the
+// The Create Sync wizard (docs/spec.md W1–W8): three steps, Back without losing anything, the
 // typed confirmation for Sync All without dry run. One key router for the whole screen:
 // dialog > the step (whose text edits come first) ; the UI holds no sync logic.
 import { Box, useInput, type Key } from 'ink';
@@ -9,7 +9,16 @@ import type { KeyHelp } from '../keymap.ts';
 import { ConfirmBox, TypedConfirmBox, typedConfirmKey, yesNoKey } from './form/dialogs.tsx';
 import { str } from './form/form.ts';
 import { useLatest, useStore } from './form/useStore.ts';
-import { buildRows, buildSettings, initialState, selectedAccounts, type AccountRow, type StepResult, type WizardEffect, type WizardState } from './model.ts';
+import {
+  buildRows,
+  buildSettings,
+  initialState,
+  selectedAccounts,
+  type AccountRow,
+  type StepResult,
+  type WizardEffect,
+  type WizardState,
+} from './model.ts';
 import { Step1View, step1Key } from './Step1.tsx';
 import { Step2View } from './Step2.tsx';
 import { step2Key } from './step2Keys.ts';
@@ -43,20 +52,27 @@ function routeKey(state: WizardState, input: string, key: Key): StepResult {
   if (state.busy) return { state };
   const dialog = state.dialog;
   if (dialog?.kind === 'discard') {
-    return yesNoKey(input, key) === 'yes' ? { state: { ...state, dialog: undefined }, effect: { type: 'cancel' } } : { state: { ...state, dialog: undefined } };
+    return yesNoKey(input, key) === 'yes'
+      ? { state: { ...state, dialog: undefined }, effect: { type: 'cancel' } }
+      : { state: { ...state, dialog: undefined } };
   }
   if (dialog?.kind === 'syncAll') {
     const result = typedConfirmKey(dialog.confirm, input, key);
     if ('state' in result) return { state: { ...state, dialog: { kind: 'syncAll', confirm: result.state } } };
     if (result.done) return { state: { ...state, dialog: undefined }, effect: { type: 'create' } };
-    return { state: { ...state, dialog: undefined, message: { text: 'Not confirmed: no sync created', tone: 'info' } } };
+    return {
+      state: { ...state, dialog: undefined, message: { text: 'Not confirmed: no sync created', tone: 'info' } },
+    };
   }
   if (state.step === 1) return step1Key(state, input, key);
   if (state.step === 2) return step2Key(state, input, key);
   return step3Key(state, input, key);
 }
 
-function testText(check: { source: { ok: boolean; reason?: string }; destination: { ok: boolean; reason?: string } }): AccountRow['test'] {
+function testText(check: {
+  source: { ok: boolean; reason?: string };
+  destination: { ok: boolean; reason?: string };
+}): AccountRow['test'] {
   if (check.source.ok && check.destination.ok) return { state: 'ok' };
   if (!check.source.ok) return { state: 'failed', reason: `source: ${check.source.reason}` };
   return { state: 'failed', reason: `destination: ${check.destination.reason}` };
@@ -78,7 +94,10 @@ export function WizardScreen(props: WizardProps) {
   const latest = useLatest(props);
   const mounted = useRef(true);
   useEffect(() => () => void (mounted.current = false), []);
-  const update = useCallback((fn: (s: WizardState) => WizardState) => mounted.current && dispatch({ type: 'update', update: fn }), [dispatch]);
+  const update = useCallback(
+    (fn: (s: WizardState) => WizardState) => mounted.current && dispatch({ type: 'update', update: fn }),
+    [dispatch],
+  );
 
   const run = useCallback(
     async (effect: WizardEffect) => {
@@ -93,7 +112,12 @@ export function WizardScreen(props: WizardProps) {
             return { ...s, rows, rowsGroup: group, loading: false, cursor: 0 };
           });
         } catch (error) {
-          update((s) => ({ ...s, loading: false, step: 1, message: { text: `Cannot read the account directory: ${(error as Error).message}`, tone: 'error' } }));
+          update((s) => ({
+            ...s,
+            loading: false,
+            step: 1,
+            message: { text: `Cannot read the account directory: ${(error as Error).message}`, tone: 'error' },
+          }));
         }
         return;
       }
@@ -106,10 +130,17 @@ export function WizardScreen(props: WizardProps) {
             const rows = (s.rows ?? []).map((row) => {
               if (!effect.emails.includes(row.email)) return row;
               const check = byEmail.get(row.email.toLowerCase());
-              return { ...row, test: check ? testText(check) : { state: 'failed' as const, reason: 'not tested by the server' } };
+              return {
+                ...row,
+                test: check ? testText(check) : { state: 'failed' as const, reason: 'not tested by the server' },
+              };
             });
-            const failed = rows.filter((row) => effect.emails.includes(row.email) && row.test?.state === 'failed').length;
-            const text = failed ? `${failed} of ${effect.emails.length} logins failed` : `${effect.emails.length} login${effect.emails.length === 1 ? '' : 's'} OK`;
+            const failed = rows.filter(
+              (row) => effect.emails.includes(row.email) && row.test?.state === 'failed',
+            ).length;
+            const text = failed
+              ? `${failed} of ${effect.emails.length} logins failed`
+              : `${effect.emails.length} login${effect.emails.length === 1 ? '' : 's'} OK`;
             return { ...s, rows, message: { text, tone: failed ? 'error' : 'ok' } };
           });
         } catch (error) {
@@ -130,7 +161,9 @@ export function WizardScreen(props: WizardProps) {
       }
       update((s) => ({ ...s, busy: 'Creating the sync…', message: undefined }));
       try {
-        const record = recreateFrom ? await backend.recreateSync(recreateFrom, settings) : await backend.createSync(settings);
+        const record = recreateFrom
+          ? await backend.recreateSync(recreateFrom, settings)
+          : await backend.createSync(settings);
         if (mounted.current) update((s) => ({ ...s, busy: undefined }));
         onDone(record.id);
       } catch (error) {
@@ -156,12 +189,19 @@ export function WizardScreen(props: WizardProps) {
     return (
       <Box flexDirection="column" width={width} height={height}>
         {dialog.kind === 'discard' ? (
-          <ConfirmBox width={Math.min(width, 70)} title="Discard this sync?" lines={['What you entered in the wizard will be lost.']} />
+          <ConfirmBox
+            width={Math.min(width, 70)}
+            title="Discard this sync?"
+            lines={['What you entered in the wizard will be lost.']}
+          />
         ) : (
           <TypedConfirmBox
             width={Math.min(width, 78)}
             title="Sync All without dry run"
-            lines={[MODE_TEXTS.all.caution!, `Accounts: ${(state.rows ?? []).filter((row) => row.checked).length} on ${str(state.s1, 'host')}.`]}
+            lines={[
+              MODE_TEXTS.all.caution!,
+              `Accounts: ${(state.rows ?? []).filter((row) => row.checked).length} on ${str(state.s1, 'host')}.`,
+            ]}
             state={dialog.confirm}
           />
         )}

@@ -1,10 +1,11 @@
-// The wizard's state (SPEC W1–W8) and the pure rules over it: defaults (or a sync to
+// The wizard's state (docs/spec.md W1–W8) and the pure rules over it: defaults (or a sync to
 // recreate), validation of each step, the account rows of step 2 and the settings created.
-import { parseHost, parsePort, defaultImapPort } from '../../cli/validate.ts';
+import { parseHost, parsePort } from '../../cli/validate.ts';
+import { defaultPort } from '../../imap/endpoint.ts';
 import { parseConnections, parseDate, parseInterval, parseNotify, parseThreads } from '../../cli/syncOptions.ts';
 import type { AccountGroup, SelectedAccount, SyncSettings } from '../../engine/syncModel.ts';
 import { DEFAULT_CONNECTIONS, type SyncMode } from '../../engine/types.ts';
-import type { TlsMode } from '../../imap/connection.ts';
+import type { TlsMode } from '../../imap/endpoint.ts';
 import type { DirectoryEntry } from '../backend.ts';
 import type { TypedConfirm } from './form/dialogs.tsx';
 import { check, str, type FormErrors, type FormState, type FormValues } from './form/form.ts';
@@ -49,7 +50,8 @@ export interface WizardState {
   initial?: SyncSettings;
 }
 
-export type WizardEffect = { type: 'loadAccounts' } | { type: 'testAuth'; emails: string[] } | { type: 'create' } | { type: 'cancel' };
+export type WizardEffect =
+  { type: 'loadAccounts' } | { type: 'testAuth'; emails: string[] } | { type: 'create' } | { type: 'cancel' };
 
 export interface StepResult {
   state: WizardState;
@@ -76,7 +78,7 @@ export function initialState(initial?: SyncSettings): WizardState {
   const start = initial?.start ?? 'now';
   const s1: FormValues = {
     host: initial?.source.host ?? '',
-    port: String(initial?.source.port ?? defaultImapPort(tls)),
+    port: String(initial?.source.port ?? defaultPort(tls)),
     tls,
     allowInvalidCert: initial?.source.allowInvalidCert ?? false,
     mode: initial?.mode ?? 'new',
@@ -97,7 +99,7 @@ export function initialState(initial?: SyncSettings): WizardState {
     step: 1,
     s1,
     s3,
-    portTouched: initial ? initial.source.port !== defaultImapPort(tls) : false,
+    portTouched: initial ? initial.source.port !== defaultPort(tls) : false,
     form: { focus: 'host' },
     errors: {},
     loading: false,
@@ -114,10 +116,16 @@ export function parseFutureDate(text: string, label: string, now = Date.now()): 
   if (match && !/(Z|[+-]\d{2}:?\d{2})$/.test(text.trim())) {
     const date = new Date(iso);
     const [, y, mo, d, h = '00', mi = '00'] = match;
-    const same = date.getFullYear() === Number(y) && date.getMonth() + 1 === Number(mo) && date.getDate() === Number(d) && date.getHours() === Number(h) && date.getMinutes() === Number(mi);
+    const same =
+      date.getFullYear() === Number(y) &&
+      date.getMonth() + 1 === Number(mo) &&
+      date.getDate() === Number(d) &&
+      date.getHours() === Number(h) &&
+      date.getMinutes() === Number(mi);
     if (!same) throw new Error(`${label}: ${text.trim()} is not a real date and time`);
   }
-  if (Date.parse(iso) <= now) throw new Error(`${label} must be in the future (now is ${formatLocal(new Date(now).toISOString())})`);
+  if (Date.parse(iso) <= now)
+    throw new Error(`${label} must be in the future (now is ${formatLocal(new Date(now).toISOString())})`);
   return iso;
 }
 
@@ -128,16 +136,24 @@ export function validateStep1(values: FormValues): FormErrors {
   check(errors, 'host', 'IMAP server', () => parseHost(str(values, 'host'), 'IMAP server'));
   check(errors, 'port', 'Port', () => parsePort(str(values, 'port'), 'Port'));
   check(errors, 'threads', 'Threads', () => parseThreads(str(values, 'threads'), 'Threads'));
-  check(errors, 'connections', CONNECTIONS_LABEL, () => parseConnections(str(values, 'connections'), CONNECTIONS_LABEL));
+  check(errors, 'connections', CONNECTIONS_LABEL, () =>
+    parseConnections(str(values, 'connections'), CONNECTIONS_LABEL),
+  );
   return errors;
 }
 
 export function validateStep3(values: FormValues, now = Date.now()): FormErrors {
   const errors: FormErrors = {};
-  const startAt = values.start === 'at' ? check(errors, 'startAt', 'Start time', () => parseFutureDate(str(values, 'startAt'), 'Start time', now)) : undefined;
+  const startAt =
+    values.start === 'at'
+      ? check(errors, 'startAt', 'Start time', () => parseFutureDate(str(values, 'startAt'), 'Start time', now))
+      : undefined;
   if (values.repeat === 'until') {
-    const until = check(errors, 'loopUntil', 'Loop until', () => parseFutureDate(str(values, 'loopUntil'), 'Loop until', now));
-    if (until && startAt && Date.parse(until) <= Date.parse(startAt)) errors.loopUntil = 'Loop until must be after the start time';
+    const until = check(errors, 'loopUntil', 'Loop until', () =>
+      parseFutureDate(str(values, 'loopUntil'), 'Loop until', now),
+    );
+    if (until && startAt && Date.parse(until) <= Date.parse(startAt))
+      errors.loopUntil = 'Loop until must be after the start time';
     check(errors, 'interval', 'Interval', () => parseInterval(str(values, 'interval')));
   }
   check(errors, 'notify', 'Notify users', () => parseNotify(str(values, 'notify')));
@@ -145,8 +161,14 @@ export function validateStep3(values: FormValues, now = Date.now()): FormErrors 
 }
 
 /** The rows of step 2 for a group: kept edits, else the recreated sync's, else the defaults. */
-export function buildRows(directory: DirectoryEntry[], group: AccountGroup, previous: AccountRow[] | undefined, initial: SyncSettings | undefined): AccountRow[] {
-  const fromInitial = initial && initial.group === group ? new Map(initial.accounts.map((a) => [a.email.toLowerCase(), a])) : undefined;
+export function buildRows(
+  directory: DirectoryEntry[],
+  group: AccountGroup,
+  previous: AccountRow[] | undefined,
+  initial: SyncSettings | undefined,
+): AccountRow[] {
+  const fromInitial =
+    initial && initial.group === group ? new Map(initial.accounts.map((a) => [a.email.toLowerCase(), a])) : undefined;
   const before = new Map((previous ?? []).map((row) => [row.email.toLowerCase(), row]));
   const inGroup = directory.filter((entry) => group !== 'admin' || entry.admin);
   const rows: AccountRow[] = inGroup.map((entry) => {
@@ -164,7 +186,14 @@ export function buildRows(directory: DirectoryEntry[], group: AccountGroup, prev
   });
   for (const chosen of fromInitial?.values() ?? []) {
     if (rows.some((row) => row.email.toLowerCase() === chosen.email.toLowerCase())) continue;
-    rows.push({ email: chosen.email, admin: false, inDirectory: false, checked: true, remoteUser: chosen.remoteUser, remotePassword: chosen.remotePassword ?? '' });
+    rows.push({
+      email: chosen.email,
+      admin: false,
+      inDirectory: false,
+      checked: true,
+      remoteUser: chosen.remoteUser,
+      remotePassword: chosen.remotePassword ?? '',
+    });
   }
   return rows;
 }
@@ -173,15 +202,29 @@ export function selectedAccounts(rows: AccountRow[], emails?: string[]): Selecte
   const wanted = emails ? new Set(emails) : undefined;
   return rows
     .filter((row) => (wanted ? wanted.has(row.email) : row.checked))
-    .map((row) => ({ email: row.email, remoteUser: row.remoteUser.trim(), ...(row.remotePassword ? { remotePassword: row.remotePassword } : {}) }));
+    .map((row) => ({
+      email: row.email,
+      remoteUser: row.remoteUser.trim(),
+      ...(row.remotePassword ? { remotePassword: row.remotePassword } : {}),
+    }));
 }
 
 /** The settings of the sync: step 1 and 3 must be valid (the schedule may be left out for a test). */
-export function buildSettings(state: WizardState, accounts: SelectedAccount[], withSchedule = true, now = Date.now()): SyncSettings {
+export function buildSettings(
+  state: WizardState,
+  accounts: SelectedAccount[],
+  withSchedule = true,
+  now = Date.now(),
+): SyncSettings {
   const { s1, s3, initial } = state;
   const tls = str(s1, 'tls') as TlsMode;
   const settings: SyncSettings = {
-    source: { host: parseHost(str(s1, 'host')), port: parsePort(str(s1, 'port')), tls, allowInvalidCert: Boolean(s1.allowInvalidCert) },
+    source: {
+      host: parseHost(str(s1, 'host')),
+      port: parsePort(str(s1, 'port')),
+      tls,
+      allowInvalidCert: Boolean(s1.allowInvalidCert),
+    },
     ...(initial?.sourceAdmin ? { sourceAdmin: initial.sourceAdmin } : {}),
     mode: str(s1, 'mode') as SyncMode,
     dryRun: Boolean(s1.dryRun),
@@ -210,7 +253,8 @@ export function buildSettings(state: WizardState, accounts: SelectedAccount[], w
 /** The domain typed for "append domain": example.com (a leading @ is dropped). */
 export function parseDomain(text: string): string {
   const domain = text.trim().replace(/^@/, '');
-  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$/i.test(domain)) throw new Error(`Domain must be such as example.com, not ${JSON.stringify(text.trim())}`);
+  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$/i.test(domain))
+    throw new Error(`Domain must be such as example.com, not ${JSON.stringify(text.trim())}`);
   return domain.toLowerCase();
 }
 

@@ -1,4 +1,4 @@
-// The seed's words for the wizard (seed-sync-email-accounts.txt), with "FuseMail email
+// The seed's words for the wizard (docs/seed-sync-email-accounts.txt), with "FuseMail email
 // account" read as the destination account.
 import type { SyncMode } from '../../engine/types.ts';
 

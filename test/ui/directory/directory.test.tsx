@@ -15,7 +15,10 @@ async function renderDirectory() {
   return { app, backend, backs: () => backs };
 }
 
-const line = (app: Instance, text: string) => frame(app).split('\n').find((l) => l.includes(text)) ?? '';
+const line = (app: Instance, text: string) =>
+  frame(app)
+    .split('\n')
+    .find((l) => l.includes(text)) ?? '';
 
 test('the table lists Email, Admin, Name and Password set, never a password', async () => {
   const { app } = await renderDirectory();
@@ -31,7 +34,18 @@ test('add: a form with a masked password; a duplicate is refused with the messag
   await waitFor(app, 'Add an account');
   await press(app, 'not an email', KEY.tab);
   await waitFor(app, '✗ Email:');
-  await press(app, KEY.shiftTab, KEY.ctrlU, 'cat@example.com', KEY.tab, 'hunter2', KEY.tab, KEY.space, KEY.tab, 'Cat Stevens');
+  await press(
+    app,
+    KEY.shiftTab,
+    KEY.ctrlU,
+    'cat@example.com',
+    KEY.tab,
+    'hunter2',
+    KEY.tab,
+    KEY.space,
+    KEY.tab,
+    'Cat Stevens',
+  );
   await waitFor(app, /Password\s+•••••••/);
   assert.ok(!frame(app).includes('hunter2'));
   await press(app, KEY.enter, KEY.enter);
@@ -92,13 +106,18 @@ test('import: a rejected file shows the message and every bad row; a good one im
   assert.match(frame(app), /line 5: admin must be yes or no/);
   await press(app, KEY.enter, KEY.ctrlU, '/tmp/good.csv', KEY.enter);
   await waitFor(app, '/tmp/good.csv: 2 added, 0 updated');
-  assert.deepEqual(backend.calls.filter((c) => c.startsWith('import')), ['importAccountsCsv /tmp/bad.csv', 'importAccountsCsv /tmp/good.csv']);
+  assert.deepEqual(
+    backend.calls.filter((c) => c.startsWith('import')),
+    ['importAccountsCsv /tmp/bad.csv', 'importAccountsCsv /tmp/good.csv'],
+  );
 });
 
 test('many bad rows scroll', async () => {
   const { app, backend } = await renderDirectory();
   backend.importAccountsCsv = async () => {
-    throw Object.assign(new Error('x.csv: 40 bad rows, nothing imported'), { details: Array.from({ length: 40 }, (_, i) => `line ${i + 2}: bad row ${i + 1}`) });
+    throw Object.assign(new Error('x.csv: 40 bad rows, nothing imported'), {
+      details: Array.from({ length: 40 }, (_, i) => `line ${i + 2}: bad row ${i + 1}`),
+    });
   };
   await press(app, 'i', 'x.csv', KEY.enter);
   await waitFor(app, 'bad row 1');

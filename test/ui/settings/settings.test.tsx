@@ -28,7 +28,10 @@ async function renderSettings() {
   return { app, backend, destinations, smtps, backs: () => backs };
 }
 
-const line = (app: Instance, text: string) => frame(app).split('\n').find((l) => l.includes(text)) ?? '';
+const line = (app: Instance, text: string) =>
+  frame(app)
+    .split('\n')
+    .find((l) => l.includes(text)) ?? '';
 
 async function focus(app: Instance, label: string) {
   for (let i = 0; i < 16; i++) {
@@ -64,7 +67,13 @@ test('save the destination: a blank password keeps the stored one, a typed one i
   const { app, destinations } = await renderSettings();
   await press(app, KEY.ctrlU, 'mail.new.example', KEY.enter, KEY.enter);
   await waitFor(app, 'Destination saved');
-  assert.deepEqual(destinations[0], { host: 'mail.new.example', port: 993, tls: 'tls', allowInvalidCert: false, adminUser: 'admin' });
+  assert.deepEqual(destinations[0], {
+    host: 'mail.new.example',
+    port: 993,
+    tls: 'tls',
+    allowInvalidCert: false,
+    adminUser: 'admin',
+  });
   await focus(app, 'Admin password');
   await press(app, 'Sup3rSecret');
   await waitFor(app, /Admin password\s+•{11}/);
@@ -91,7 +100,11 @@ test('Ctrl+T tests the destination: OK, or the reason', async () => {
   const { app, backend } = await renderSettings();
   await press(app, CTRL_T);
   await waitFor(app, 'Connection test: ✓ OK: logged in');
-  backend.testDestination = async (account) => ({ ok: false, code: 'AUTH_FAILED', reason: `login as ${account} refused by imap.new.example:993 (TLS)` });
+  backend.testDestination = async (account) => ({
+    ok: false,
+    code: 'AUTH_FAILED',
+    reason: `login as ${account} refused by imap.new.example:993 (TLS)`,
+  });
   await focus(app, 'Test as');
   await press(app, 'ann@example.com', KEY.enter, CTRL_T);
   await waitFor(app, 'Connection test: ✗ AUTH_FAILED: login as ann@example.com refused');
@@ -119,7 +132,15 @@ test('SMTP: every field checked, then saved; the password masked', async () => {
   assert.ok(!frame(app).includes('p4ss'));
   await press(app, KEY.ctrlU, 'migration@example.com', KEY.enter, KEY.enter);
   await waitFor(app, 'SMTP settings saved');
-  assert.deepEqual(smtps[0], { host: 'smtp.example.com', port: 465, tls: 'tls', allowInvalidCert: false, user: 'mailer', password: 'p4ss', from: 'migration@example.com' });
+  assert.deepEqual(smtps[0], {
+    host: 'smtp.example.com',
+    port: 465,
+    tls: 'tls',
+    allowInvalidCert: false,
+    user: 'mailer',
+    password: 'p4ss',
+    from: 'migration@example.com',
+  });
 });
 
 test('Esc asks before leaving unsaved changes; without changes it goes back', async () => {

@@ -136,7 +136,10 @@ test('Sync All without dry run needs SYNC ALL typed; anything else cancels', asy
   await waitFor(app, 'Type SYNC ALL');
   await press(app, 'SYNC ALL', KEY.enter);
   await until(() => done.length === 1);
-  assert.deepEqual(backend.calls.filter((call) => call.startsWith('createSync')), ['createSync all 2']);
+  assert.deepEqual(
+    backend.calls.filter((call) => call.startsWith('createSync')),
+    ['createSync all 2'],
+  );
   const sync = backend.syncs.at(-1)!;
   assert.equal(sync.mode, 'all');
   assert.equal(sync.dryRun, false);

@@ -12,7 +12,15 @@ export interface WizardHarness {
   cancelled: () => number;
 }
 
-export async function renderWizard(options: { initial?: SyncSettings; recreateFrom?: string; backend?: FakeBackend; width?: number; height?: number } = {}): Promise<WizardHarness> {
+export async function renderWizard(
+  options: {
+    initial?: SyncSettings;
+    recreateFrom?: string;
+    backend?: FakeBackend;
+    width?: number;
+    height?: number;
+  } = {},
+): Promise<WizardHarness> {
   const backend = options.backend ?? createFakeBackend();
   const done: string[] = [];
   let cancels = 0;
@@ -43,7 +51,11 @@ export async function focusField(app: Instance, label: string): Promise<void> {
 
 /** The line of the frame that holds `text`. */
 export function lineOf(app: Instance, text: string): string {
-  return frame(app).split('\n').find((line) => line.includes(text)) ?? '';
+  return (
+    frame(app)
+      .split('\n')
+      .find((line) => line.includes(text)) ?? ''
+  );
 }
 
 /** Step 1 filled with a host, then Enter: waits for step 2 with its rows. */

@@ -16,7 +16,10 @@ test('step 1 shows the defaults, the mode explanation and suggested uses', async
   assert.match(lineOf(app, 'Dry run'), /\[x\]/);
   assert.match(lineOf(app, 'Accounts'), /\(•\) All Accounts/);
   assert.match(lineOf(app, 'Threads'), /Threads\s+1/);
-  assert.match(lineOf(app, 'Connections'), /Connections\s+4\s+per user per server: folders at once \(Dovecot allows 10\)/);
+  assert.match(
+    lineOf(app, 'Connections'),
+    /Connections\s+4\s+per user per server: folders at once \(Dovecot allows 10\)/,
+  );
   assert.match(text, /New Messages: This option will only download messages not previously downloaded/);
   assert.match(text, /Suggested uses: Anytime after the MX record change/);
   for (const line of frame(app).split('\n')) assert.ok(line.length <= 80, `wider than 80: ${line}`);

@@ -11,7 +11,10 @@ test('All: every account of the directory is listed and checked, with the seed�
   await toStep2(app);
   assert.match(flat(app), /All Accounts: 2 of 2 checked/);
   assert.match(flat(app), /if the password is the same on the remote server, leave it blank/);
-  assert.match(lineOf(app, 'ann@example.com   '), /› \[x\] ann@example\.com\s+ann@example\.com\s+\(dest\.\)\s+not tested/);
+  assert.match(
+    lineOf(app, 'ann@example.com   '),
+    /› \[x\] ann@example\.com\s+ann@example\.com\s+\(dest\.\)\s+not tested/,
+  );
   assert.match(lineOf(app, 'ben@example.com   '), /\[x\] ben@example\.com\s+ben@example\.com/);
 });
 
@@ -86,7 +89,10 @@ test('t tests the selected account, T every checked one: OK or the server’s re
   await press(app, KEY.down);
   await waitFor(app, 'ben@example.com: source: login as ben refused');
   assert.match(flat(app), /1 of 2 logins failed/);
-  assert.deepEqual(backend.calls.filter((c) => c === 'testAuth'), ['testAuth', 'testAuth']);
+  assert.deepEqual(
+    backend.calls.filter((c) => c === 'testAuth'),
+    ['testAuth', 'testAuth'],
+  );
 });
 
 test('a failing test call shows its message', async () => {

@@ -33,8 +33,17 @@ export function flat(instance: Instance): string {
 }
 
 /** Waits until the frame satisfies `test` (a string it must hold, or a predicate). */
-export async function waitFor(instance: Instance, test: string | RegExp | ((frame: string) => boolean), timeoutMs = 3000): Promise<string> {
-  const ok = (text: string) => (typeof test === 'string' ? text.includes(test) || text.replace(/\s+/g, ' ').includes(test) : test instanceof RegExp ? test.test(text) : test(text));
+export async function waitFor(
+  instance: Instance,
+  test: string | RegExp | ((frame: string) => boolean),
+  timeoutMs = 3000,
+): Promise<string> {
+  const ok = (text: string) =>
+    typeof test === 'string'
+      ? text.includes(test) || text.replace(/\s+/g, ' ').includes(test)
+      : test instanceof RegExp
+        ? test.test(text)
+        : test(text);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const text = frame(instance);

@@ -8,13 +8,29 @@ import { str } from './form.ts';
 export const MASK = '•';
 
 /** One line of text, masked if asked, with an inverse cursor while it is edited. */
-export function TextValue(props: { value: string; width: number; masked?: boolean; cursor?: number; placeholder?: string; dim?: boolean }) {
+export function TextValue(props: {
+  value: string;
+  width: number;
+  masked?: boolean;
+  cursor?: number;
+  placeholder?: string;
+  dim?: boolean;
+}) {
   const { value, width, masked, cursor, placeholder, dim } = props;
   const shown = masked ? MASK.repeat(value.length) : value;
   if (cursor === undefined) {
-    if (shown.length === 0) return <Text dimColor wrap="truncate-end">{placeholder ?? ''}</Text>;
+    if (shown.length === 0)
+      return (
+        <Text dimColor wrap="truncate-end">
+          {placeholder ?? ''}
+        </Text>
+      );
     const cut = shown.length > width ? shown.slice(0, Math.max(0, width - 1)) + '…' : shown;
-    return <Text dimColor={dim} wrap="truncate-end">{cut}</Text>;
+    return (
+      <Text dimColor={dim} wrap="truncate-end">
+        {cut}
+      </Text>
+    );
   }
   const at0 = Math.min(cursor, shown.length);
   const start = Math.max(0, at0 - (width - 1));
@@ -29,7 +45,12 @@ export function TextValue(props: { value: string; width: number; masked?: boolea
   );
 }
 
-export function ChoiceValue(props: { options: readonly { value: string; label: string }[]; value: string; focused: boolean; dim?: boolean }) {
+export function ChoiceValue(props: {
+  options: readonly { value: string; label: string }[];
+  value: string;
+  focused: boolean;
+  dim?: boolean;
+}) {
   return (
     <Text wrap="truncate-end" dimColor={props.dim}>
       {props.options.map((option, index) => {
@@ -80,11 +101,20 @@ export function FormView(props: FormViewProps) {
         if (field.kind === 'text') {
           value = (
             <Box width={field.width ?? textWidth} flexShrink={0}>
-              <TextValue value={str(values, field.id)} width={field.width ?? textWidth} masked={field.masked} cursor={editing?.cursor} placeholder={field.placeholder} dim={field.disabled} />
+              <TextValue
+                value={str(values, field.id)}
+                width={field.width ?? textWidth}
+                masked={field.masked}
+                cursor={editing?.cursor}
+                placeholder={field.placeholder}
+                dim={field.disabled}
+              />
             </Box>
           );
         } else if (field.kind === 'choice') {
-          value = <ChoiceValue options={field.options} value={str(values, field.id)} focused={focused} dim={field.disabled} />;
+          value = (
+            <ChoiceValue options={field.options} value={str(values, field.id)} focused={focused} dim={field.disabled} />
+          );
         } else {
           value = (
             <Text wrap="truncate-end" dimColor={field.disabled}>

@@ -11,7 +11,13 @@ export function yesNoKey(input: string, key: Key): 'yes' | 'no' {
 
 export function ConfirmBox(props: { width: number; title: string; lines?: string[]; danger?: boolean }) {
   return (
-    <Box flexDirection="column" width={props.width} borderStyle="round" borderColor={props.danger ? color('error') : color('warn')} paddingX={1}>
+    <Box
+      flexDirection="column"
+      width={props.width}
+      borderStyle="round"
+      borderColor={props.danger ? color('error') : color('warn')}
+      paddingX={1}
+    >
       <Text bold wrap="truncate-end">
         {props.title}
       </Text>
@@ -32,7 +38,11 @@ export interface TypedConfirm {
 }
 
 /** Enter confirms only when the typed text is exactly the word; Esc or a wrong word cancels. */
-export function typedConfirmKey(state: TypedConfirm, input: string, key: Key): { state: TypedConfirm } | { done: boolean } {
+export function typedConfirmKey(
+  state: TypedConfirm,
+  input: string,
+  key: Key,
+): { state: TypedConfirm } | { done: boolean } {
   const result = textKey(state.typed, state.cursor, input, key);
   if (result.kind === 'cancel') return { done: false };
   if (result.kind === 'commit') return { done: state.typed.trim() === state.word };

@@ -77,7 +77,13 @@ function cycle(options: readonly ChoiceOption[], value: string, step: number): s
   return options[(Math.max(0, index) + step + options.length) % options.length].value;
 }
 
-export function formKey(fields: readonly FieldSpec[], values: FormValues, form: FormState, input: string, key: Key): FormResult {
+export function formKey(
+  fields: readonly FieldSpec[],
+  values: FormValues,
+  form: FormState,
+  input: string,
+  key: Key,
+): FormResult {
   const field = fields.find((f) => f.id === form.focus) ?? focusable(fields)[0];
   if (!field) return { type: 'unhandled' };
   const moved = (step: number, next: FormValues = values, committed?: string): FormResult => ({
@@ -98,7 +104,13 @@ export function formKey(fields: readonly FieldSpec[], values: FormValues, form: 
           changed: field.id,
         };
       case 'cancel':
-        return { type: 'state', form: { focus: field.id }, values: { ...values, [field.id]: form.editing.original }, changed: field.id, committed: field.id };
+        return {
+          type: 'state',
+          form: { focus: field.id },
+          values: { ...values, [field.id]: form.editing.original },
+          changed: field.id,
+          committed: field.id,
+        };
       case 'commit':
         return { type: 'state', form: { focus: field.id }, values, committed: field.id };
       case 'next':
@@ -144,7 +156,13 @@ export function formKey(fields: readonly FieldSpec[], values: FormValues, form: 
     return { type: 'state', form, values: { ...values, [field.id]: value }, changed: field.id, committed: field.id };
   }
   if (field.kind === 'toggle' && (key.leftArrow || key.rightArrow || input === ' ')) {
-    return { type: 'state', form, values: { ...values, [field.id]: !values[field.id] }, changed: field.id, committed: field.id };
+    return {
+      type: 'state',
+      form,
+      values: { ...values, [field.id]: !values[field.id] },
+      changed: field.id,
+      committed: field.id,
+    };
   }
   return { type: 'unhandled' };
 }

@@ -1,5 +1,6 @@
 // Editing one line of text from keypresses: pure, so every screen's router can use it.
 import type { Key } from 'ink';
+import { replaceControlCharacters } from '../../../shared/text.ts';
 
 export type TextKeyResult =
   | { kind: 'edit'; value: string; cursor: number }
@@ -12,7 +13,7 @@ export type TextKeyResult =
 /** Printable text typed or pasted, without control characters; '' when the key is a command. */
 export function typedText(input: string, key: Key): string {
   if (key.ctrl || key.meta || key.escape || key.return || key.tab) return '';
-  return input.replace(/[\u0000-\u001f\u007f]/g, '');
+  return replaceControlCharacters(input, '');
 }
 
 export function textKey(value: string, cursor: number, input: string, key: Key): TextKeyResult {
