@@ -1,5 +1,6 @@
 // Wires the engine to the store: the only place that knows both concrete parts.
 import os from 'node:os';
+import { createEngineResources } from '../engine/engineResources.ts';
 import type { AccessPort } from '../engine/runExecution.ts';
 import { SyncManager, type NotifyPort, type SyncNotification } from '../engine/syncManager.ts';
 import {
@@ -11,6 +12,7 @@ import {
 } from '../notify/notifier.ts';
 import { NedbCopyStateStore } from '../store/copyState.ts';
 import type { Store } from '../store/store.ts';
+import { noteBodiesHeld } from './runtimeTuning.ts';
 import { syncRepository } from './syncRepository.ts';
 
 export { NoDestinationError } from '../engine/runExecution.ts';
@@ -50,6 +52,8 @@ export function createSyncManager(store: Store, notifier?: NotifyPort): SyncMana
     state: new NedbCopyStateStore(store.db.collection('copy_state') as never),
     access: accessFrom(store),
     notifier,
+    // One manager per process: its runs share one byte budget and one set of lane permits.
+    resources: createEngineResources(noteBodiesHeld),
   });
 }
 

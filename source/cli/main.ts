@@ -1,10 +1,10 @@
 // The composition root: parses the command line with yargs and maps every failure to
 // one line on stderr and the exit codes of docs/spec.md section 8 (0, 1, 2 bad usage, 3 locked).
 import yargs, { type Argv } from 'yargs';
-import { deferOptimizer } from '../engine/optimizer.ts';
 import { exitCodeOf, ExitCode, UsageError } from '../errors.ts';
 import { commands } from './commands/index.ts';
 import { openDashboard } from './commands/ui.ts';
+import { tuneRuntime } from './runtimeTuning.ts';
 
 export interface GlobalOptions {
   'data-dir'?: string;
@@ -46,7 +46,7 @@ export function buildParser(args: string[]): Argv<GlobalOptions> {
 }
 
 export async function main(args: string[]): Promise<void> {
-  deferOptimizer();
+  tuneRuntime();
   const parser = buildParser(args);
   try {
     await parser.parseAsync();

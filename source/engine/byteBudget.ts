@@ -1,15 +1,18 @@
 // A cap on the bytes of message bodies held in memory at once, shared by every account of the
 // process (docs/spec.md E8: big messages do not multiply across threads). A batch takes its share
 // before it is fetched and gives it back once appended; a message bigger than the whole
-// budget takes all of it, alone. First come, first served.
-import { keepHeapGrowthLow } from './memoryRelief.ts';
-import { noteBodyBytes } from './optimizer.ts';
+// budget takes all of it, alone. First come, first served. The composition root creates one
+// per process and passes it down.
 
 export class ByteBudget {
   private used = 0;
   private readonly waiting: { bytes: number; resolve: () => void }[] = [];
 
-  constructor(readonly limit: number) {
+  /** `onHold` hears of every share asked for: the CLI tunes the runtime by it (source/cli/runtimeTuning.ts). */
+  constructor(
+    readonly limit: number,
+    private readonly onHold?: (bytes: number) => void,
+  ) {
     if (!(limit > 0)) throw new RangeError('a byte budget needs a positive limit');
   }
 
@@ -19,9 +22,7 @@ export class ByteBudget {
 
   /** Waits for `bytes` (at most the whole budget) and returns the function that gives them back (once). */
   async acquire(bytes: number): Promise<() => void> {
-    // Bodies are held from here on: V8 is to collect them (and their garbage) sooner.
-    keepHeapGrowthLow();
-    noteBodyBytes(bytes);
+    this.onHold?.(bytes);
     const share = Math.max(0, Math.min(bytes, this.limit));
     if (this.waiting.length === 0 && this.used + share <= this.limit) {
       this.used += share;
@@ -48,6 +49,3 @@ export class ByteBudget {
 
 /** Bodies in memory across all accounts of the process, by default. */
 export const DEFAULT_BYTES_IN_FLIGHT = 8 * 1024 * 1024;
-
-/** The process-wide budget used when the caller gives none. */
-export const sharedByteBudget = new ByteBudget(DEFAULT_BYTES_IN_FLIGHT);

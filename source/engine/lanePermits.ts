@@ -2,6 +2,7 @@
 // The process works on one core: once a few pairs keep it busy, a further pair on a fast link
 // adds no speed, only memory (its buffers) and logins (a server process each, on Dovecot). Over
 // a slow link the process mostly waits, and every pair the budget allows is worth opening.
+// The composition root creates one per process and passes it down.
 export class LanePermits {
   private held = 0;
 
@@ -29,4 +30,4 @@ export class LanePermits {
 }
 
 /** Four pairs: what keeps one process busy on a fast link (bench: four accounts at once). */
-export const sharedLanePermits = new LanePermits(4);
+export const DEFAULT_FAST_LINK_LANES = 4;

@@ -1,7 +1,8 @@
 // Runs the accounts of one run through the worker pool; one failing account never stops
 // the others (docs/spec.md E6). Progress reaches the observer as events, for the store and the UI.
 import { syncAccount, type AccountSyncDeps } from './accountSync.ts';
-import type { AccountLocks } from './accountLocks.ts';
+import { createEngineResources, type EngineResources } from './engineResources.ts';
+import type { KeyedQueue } from './keyedQueue.ts';
 import type { WorkerPool } from './workerPool.ts';
 import type { AccountEvent, AccountResult, AccountSyncJob } from './types.ts';
 
@@ -11,11 +12,13 @@ export interface RunObserver {
   onAccountDone?(result: AccountResult): Promise<void> | void;
 }
 
-export interface RunAccountsOptions extends Omit<AccountSyncDeps, 'emit'> {
+export interface RunAccountsOptions extends Omit<AccountSyncDeps, 'emit' | 'budget' | 'lanePermits'> {
+  /** Shared by the accounts (and, from the composition root, by every run of the process). */
+  resources?: EngineResources;
   pool: WorkerPool;
   observer?: RunObserver;
   /** Shared by every run of the process, so that one destination account has one writer. */
-  locks?: AccountLocks;
+  locks?: KeyedQueue;
 }
 
 /**
@@ -23,11 +26,17 @@ export interface RunAccountsOptions extends Omit<AccountSyncDeps, 'emit'> {
  * caller's records still say "pending" for it).
  */
 export async function runAccounts(jobs: AccountSyncJob[], options: RunAccountsOptions): Promise<void> {
-  const { pool, observer, locks, ...deps } = options;
+  const { pool, observer, locks, resources, ...deps } = options;
+  const { budget, lanePermits } = resources ?? createEngineResources();
   const sync = async (job: AccountSyncJob) => {
     if (deps.signal?.aborted) return;
     await observer?.onAccountStart?.(job.account);
-    const result = await syncAccount(job, { ...deps, emit: (event) => observer?.onEvent?.(event) });
+    const result = await syncAccount(job, {
+      ...deps,
+      budget,
+      lanePermits,
+      emit: (event) => observer?.onEvent?.(event),
+    });
     await observer?.onAccountDone?.(result);
     return result;
   };

@@ -13,7 +13,8 @@ import {
   type SyncRecord,
 } from './syncModel.ts';
 import { zeroCounters, type AccountEvent, type AccountResult, type SideAccess } from './types.ts';
-import type { AccountLocks } from './accountLocks.ts';
+import type { EngineResources } from './engineResources.ts';
+import type { KeyedQueue } from './keyedQueue.ts';
 import type { WorkerPool } from './workerPool.ts';
 
 export interface AccessPort {
@@ -33,6 +34,8 @@ export interface RunExecutionDeps {
   state: CopyStateStore;
   saveAccountRun(record: AccountRunRecord): Promise<void>;
   openSession?: OpenSession;
+  /** The byte budget and lane permits of the process (fresh ones for this run when absent). */
+  resources?: EngineResources;
 }
 
 export class NoDestinationError extends Error {
@@ -46,7 +49,7 @@ const SAVE_INTERVAL_MS = 1000;
 
 export interface RunExecutionOptions {
   pool: WorkerPool;
-  locks?: AccountLocks;
+  locks?: KeyedQueue;
   signal: AbortSignal;
   onEvent?: (event: AccountEvent) => void;
   onAccountDone?: (record: AccountRunRecord) => void;
@@ -123,6 +126,7 @@ export async function executeRun(
     state: deps.state,
     signal: options.signal,
     openSession: deps.openSession,
+    resources: deps.resources,
     observer: {
       onEvent,
       onAccountStart: async (account) => {

@@ -3,7 +3,8 @@
 // history entries, live thread changes, scheduling and loops, recovery after a crash.
 import { EventEmitter } from 'node:events';
 import { testLogin, type LoginTestResult } from '../imap/connection.ts';
-import { AccountLocks } from './accountLocks.ts';
+import type { EngineResources } from './engineResources.ts';
+import { KeyedQueue } from './keyedQueue.ts';
 import type { CopyStateStore } from './ports.ts';
 import { executeRun, NoDestinationError, type AccessPort, type OpenSession } from './runExecution.ts';
 import {
@@ -64,6 +65,8 @@ export interface SyncManagerDeps {
   access: AccessPort;
   notifier?: NotifyPort;
   openSession?: OpenSession;
+  /** The byte budget and lane permits of the process, from the composition root. */
+  resources?: EngineResources;
 }
 
 /** A control that does not apply to the sync's status (exit 2 from the CLI). */
@@ -105,7 +108,7 @@ export interface AuthCheck {
 
 export class SyncManager extends EventEmitter {
   private readonly active = new Map<string, ActiveRun>();
-  private readonly locks = new AccountLocks();
+  private readonly locks = new KeyedQueue();
 
   constructor(private readonly deps: SyncManagerDeps) {
     super();
@@ -404,6 +407,7 @@ export class SyncManager extends EventEmitter {
           state: this.deps.state,
           saveAccountRun: (record) => this.deps.syncs.saveAccountRun(record),
           openSession: this.deps.openSession,
+          resources: this.deps.resources,
         },
         {
           pool,

@@ -1,4 +1,4 @@
-// The optimizing compiler deferred (source/engine/optimizer.ts): a function that runs hot while it
+// The optimizing compiler deferred (source/cli/runtimeTuning.ts): a function that runs hot while it
 // is deferred stays unoptimized, and it is optimized once the run copies enough or lasts long
 // enough. Checked in a child process with V8's own view (%GetOptimizationStatus).
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
 const MODULE = pathToFileURL(
-  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../source/engine/optimizer.ts'),
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../source/cli/runtimeTuning.ts'),
 ).href;
 /** V8's OptimizationStatus bit for "optimized". */
 const OPTIMIZED = 16;

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import Datastore from 'nedb-promises';
 import { syncAccount, type AccountSyncDeps } from '../../source/engine/accountSync.ts';
+import { createEngineResources } from '../../source/engine/engineResources.ts';
 import {
   DEFAULT_ACCOUNT_OPTIONS,
   pairKeyOf,
@@ -40,6 +41,10 @@ export function jobBetween(
   };
 }
 
-export function run(job: AccountSyncJob, deps: AccountSyncDeps) {
-  return syncAccount(job, deps);
+/** Syncs one account; the byte budget and lane permits are the test's own unless given. */
+export function run(
+  job: AccountSyncJob,
+  deps: Omit<AccountSyncDeps, 'budget' | 'lanePermits'> & Partial<AccountSyncDeps>,
+) {
+  return syncAccount(job, { ...createEngineResources(), ...deps });
 }

@@ -1,10 +1,11 @@
-// One sync at a time per destination account: two runs writing the same mailbox at once
-// (two syncs, or a loop pass overlapping a scheduled run) would both copy what neither had
-// recorded yet, and duplicate it.
-export class AccountLocks {
+// Tasks under the same key run one after another, in the order they came; tasks under different
+// keys run at once. Its uses: one writer per destination account across syncs (two runs writing
+// the same mailbox at once would both copy what neither had recorded yet, and duplicate it), and
+// one folder-structure command at a time per account (see FolderContext.oneAtATime).
+export class KeyedQueue {
   private readonly tails = new Map<string, Promise<void>>();
 
-  /** Runs `task` once every earlier task holding `key` has finished; `onWait` says it waits. */
+  /** Runs `task` once every earlier task queued under `key` has finished; `onWait` says it waits. */
   async run<T>(key: string, task: () => Promise<T>, onWait?: () => void): Promise<T> {
     const previous = this.tails.get(key);
     let release!: () => void;
