@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { ImapSession } from '../../source/imap/session.ts';
 import type { AccountSyncDeps } from '../../source/engine/accountSync.ts';
 import { startDovecot, type Dovecot } from '../helpers/dovecot.ts';
+import { startFaultProxy, type FaultProxy } from '../helpers/faultProxy.ts';
 import {
   appendRaw,
   compareMailboxes,
@@ -19,8 +20,18 @@ import {
 import { jobBetween, run, tempStateStore } from './support.ts';
 
 const user = { name: 'frank@example.com', password: 'frank-pass' };
-const SPIED = ['select', 'listMessages', 'listChangedSince', 'identify', 'fetchSources'] as const;
-type Calls = Record<(typeof SPIED)[number], number>;
+/** What a server received, by kind of command (counted at a proxy in front of it). */
+interface Received {
+  /** SELECT and EXAMINE. */
+  select: number;
+  /** A FETCH of every message's UID and flags: the full listing. */
+  listMessages: number;
+  listChangedSince: number;
+  /** A FETCH of header fields: content identity. */
+  identify: number;
+  /** A FETCH of whole bodies. */
+  fetchSources: number;
+}
 
 let withCondstore: { source: Dovecot; destination: Dovecot };
 let without: { source: Dovecot; destination: Dovecot };
@@ -75,26 +86,46 @@ after(async () => {
   ]);
 });
 
-/** Counts the listing and fetching calls of both sides. */
-function spying(): {
-  calls: { source: Calls; destination: Calls };
-  openSession: NonNullable<AccountSyncDeps['openSession']>;
-} {
-  const zero = () => Object.fromEntries(SPIED.map((name) => [name, 0])) as Calls;
-  const calls = { source: zero(), destination: zero() };
+const proxies: FaultProxy[] = [];
+after(async () => {
+  await Promise.all(proxies.map((proxy) => proxy.close()));
+});
+
+function received(commands: readonly string[], folder?: string): Received {
+  const fetches = commands.filter((command) => /^(UID )?FETCH /.test(command));
+  const selects = commands.filter((command) => /^(SELECT|EXAMINE) /.test(command));
   return {
-    calls,
-    openSession: async (side, access, options) => {
-      const session = await ImapSession.open(access.endpoint, access.credentials, options);
-      for (const name of SPIED) {
-        const original = (session[name] as (...args: unknown[]) => Promise<unknown>).bind(session);
-        (session as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
-          calls[side][name] += 1;
-          return original(...args);
-        };
-      }
-      return session;
+    select: selects.filter((command) => !folder || command.includes(`"${folder}"`) || command.endsWith(` ${folder}`))
+      .length,
+    listMessages: fetches.filter((command) => /^(UID )?FETCH 1:\* /.test(command) && !/CHANGEDSINCE/.test(command))
+      .length,
+    listChangedSince: fetches.filter((command) => /CHANGEDSINCE/.test(command)).length,
+    identify: fetches.filter((command) => /HEADER\.FIELDS/.test(command)).length,
+    fetchSources: fetches.filter((command) => /(BODY|BINARY)\.PEEK\[\]/.test(command)).length,
+  };
+}
+
+/** Opens every connection through a proxy per side, which lists the commands each server received. */
+async function counting(pair: { source: Dovecot; destination: Dovecot }): Promise<{
+  calls: { source: Received; destination: Received };
+  selectsOf(folder: string): { source: number; destination: number };
+  openSession: NonNullable<AccountSyncDeps['openSession']>;
+}> {
+  const proxy = {
+    source: await startFaultProxy(pair.source.port),
+    destination: await startFaultProxy(pair.destination.port),
+  };
+  proxies.push(proxy.source, proxy.destination);
+  return {
+    get calls() {
+      return { source: received(proxy.source.commands), destination: received(proxy.destination.commands) };
     },
+    selectsOf: (folder) => ({
+      source: received(proxy.source.commands, folder).select,
+      destination: received(proxy.destination.commands, folder).select,
+    }),
+    openSession: (side, access, options) =>
+      ImapSession.open({ ...access.endpoint, port: proxy[side].port }, access.credentials, options),
   };
 }
 
@@ -151,7 +182,7 @@ test('CONDSTORE: an unchanged folder costs no SELECT and no FETCH; changed flags
   await assertRecordExact(state, job.pairKey, withCondstore);
 
   // S2: nothing changed anywhere.
-  const quiet = spying();
+  const quiet = await counting(withCondstore);
   const second = await run(job, { state, openSession: quiet.openSession });
   assert.equal(second.status, 'complete');
   assert.equal(second.counters.downloaded, 0);
@@ -174,7 +205,7 @@ test('CONDSTORE: an unchanged folder costs no SELECT and no FETCH; changed flags
 
   // S3: one message's flags changed and one message arrived on the source.
   await changeSource(withCondstore.source, 'c');
-  const busy = spying();
+  const busy = await counting(withCondstore);
   const third = await run(job, { state, openSession: busy.openSession });
   assert.equal(third.status, 'complete', JSON.stringify(third.errors));
   assert.equal(third.counters.downloaded, 1);
@@ -187,7 +218,7 @@ test('CONDSTORE: an unchanged folder costs no SELECT and no FETCH; changed flags
   assert.deepEqual(await same(withCondstore), []);
   await assertRecordExact(state, job.pairKey, withCondstore);
   // The UID record still explains every copy: a run with no change is quiet again.
-  const fourth = spying();
+  const fourth = await counting(withCondstore);
   await run(job, { state, openSession: fourth.openSession });
   assert.equal(fourth.calls.source.select + fourth.calls.destination.select, 0);
 });
@@ -211,7 +242,7 @@ test('CONDSTORE: a destination touched by someone else, or an expunge on the sou
   const internalDate = new Date('2025-06-01T10:00:00Z');
   await appendRaw(withCondstore.source, user.name, 'INBOX', raw, [], internalDate);
   await appendRaw(withCondstore.destination, user.name, 'INBOX', raw, [], internalDate);
-  const touched = spying();
+  const touched = await counting(withCondstore);
   const second = await run(job, { state, openSession: touched.openSession });
   assert.equal(second.status, 'complete', JSON.stringify(second.errors));
   assert.ok(touched.calls.destination.listMessages > 0, 'full scan of the destination');
@@ -221,9 +252,17 @@ test('CONDSTORE: a destination touched by someone else, or an expunge on the sou
 
   // An expunge on the source: the mirror deletes the copy (full scan; CHANGEDSINCE cannot see it).
   await deleteMessages(withCondstore.source, user.name, 'INBOX', [3]);
-  const third = await run(job, { state });
+  const expunged = await counting(withCondstore);
+  const third = await run(job, { state, openSession: expunged.openSession });
   assert.equal(third.status, 'complete', JSON.stringify(third.errors));
   assert.equal(third.counters.messagesDeleted, 1);
+  assert.equal(expunged.calls.source.listChangedSince, 1, 'CHANGEDSINCE tried first');
+  assert.equal(expunged.calls.source.listMessages, 1, 'then the full scan');
+  assert.deepEqual(
+    expunged.selectsOf('INBOX'),
+    { source: 1, destination: 1 },
+    'the full scan after CHANGEDSINCE selects INBOX no second time on either side',
+  );
   assert.deepEqual(await same(withCondstore), []);
 });
 
@@ -238,7 +277,7 @@ test('without CONDSTORE every pass scans in full and gives the same exact copy',
   assert.equal(record?.mark, undefined, 'no mark without CONDSTORE');
   assert.equal(record?.copies.size, 12);
 
-  const quiet = spying();
+  const quiet = await counting(withCondstore);
   const second = await run(job, { state, openSession: quiet.openSession });
   assert.equal(second.counters.downloaded, 0);
   assert.ok(quiet.calls.source.listMessages >= 3, 'every folder listed');

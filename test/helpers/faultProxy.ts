@@ -19,6 +19,12 @@ export interface FaultProxy {
   fired: number;
   /** Arms a fault for the next connection that reaches it (once). */
   arm(fault: Fault): void;
+  /**
+   * The commands the server received through the proxy, in order: "SELECT INBOX", "UID FETCH
+   * 1:* (...)" (the tag dropped; LOGIN and AUTHENTICATE without their arguments). Lines of a
+   * literal are not commands and are not listed.
+   */
+  readonly commands: string[];
   /** Delay every chunk by this many milliseconds each way. */
   latencyMs: number;
   /** Reset the next connection once this many bytes went server→client. */
@@ -33,6 +39,7 @@ export async function startFaultProxy(targetPort: number, targetHost = '127.0.0.
   const sockets = new Set<net.Socket>();
   let armed: Fault | undefined;
   const state = { connections: 0, fired: 0, latencyMs: 0, open: 0, peakOpen: 0 };
+  const commands: string[] = [];
 
   const server = net.createServer((client) => {
     state.connections += 1;
@@ -46,6 +53,29 @@ export async function startFaultProxy(targetPort: number, targetHost = '127.0.0.
     let up = 0;
     let stalled = false;
     let pendingLine = '';
+    /** The client's text not yet split into lines, and the bytes of a literal still to come. */
+    let clientText = '';
+    let literalLeft = 0;
+    const noteCommands = (chunk: Buffer) => {
+      let text = clientText + chunk.toString('latin1');
+      for (;;) {
+        if (literalLeft > 0) {
+          const skipped = Math.min(literalLeft, text.length);
+          literalLeft -= skipped;
+          text = text.slice(skipped);
+          if (literalLeft > 0) break;
+        }
+        const end = text.indexOf('\r\n');
+        if (end < 0) break;
+        const line = text.slice(0, end);
+        text = text.slice(end + 2);
+        const command = /^[A-Za-z0-9.]+ ((?:UID )?[A-Z]+)(.*)$/.exec(line);
+        if (command) commands.push(/^(LOGIN|AUTHENTICATE)$/.test(command[1]) ? command[1] : command[1] + command[2]);
+        const literal = /\{(\d+)\+?\}$/.exec(line);
+        if (literal) literalLeft = Number(literal[1]);
+      }
+      clientText = text.slice(-100_000);
+    };
     const cut = () => {
       client.resetAndDestroy();
       upstream.destroy();
@@ -103,6 +133,7 @@ export async function startFaultProxy(targetPort: number, targetHost = '127.0.0.
         return;
       }
       up += chunk.length;
+      noteCommands(chunk);
       send(upstream, chunk);
     });
     const end = () => {
@@ -124,6 +155,7 @@ export async function startFaultProxy(targetPort: number, targetHost = '127.0.0.
   const address = server.address() as net.AddressInfo;
   return {
     port: address.port,
+    commands,
     get connections() {
       return state.connections;
     },
