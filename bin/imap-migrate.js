@@ -1,6 +1,6 @@
 #!/usr/bin/env -S node --max-semi-space-size=1
-// (A small young generation: message bodies are short-lived Buffers, and collecting them
-// sooner keeps the peak memory of a sync down by about 50 MB; see BENCHMARKS.md. `npm start`
+// (A small young generation, set on the command line because V8 sizes it before any code runs:
+// why, and every other V8 flag the program sets, in source/cli/runtimeTuning.ts. `npm start`
 // passes the same flag.)
 // Entry point: runs the compiled bundle (dist/, rebuilt here when a source, package.json, a
 // lockfile or a patch is newer: see scripts/build.mjs), or the TypeScript sources through tsx

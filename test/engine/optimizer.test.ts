@@ -16,13 +16,13 @@ const OPTIMIZED = 16;
 
 async function statuses(how: 'bytes' | 'time' | 'never deferred'): Promise<{ before: number; after: number }> {
   const script = `
-    import { deferOptimizer, noteBodyBytes, OPTIMIZE_AFTER_BYTES } from ${JSON.stringify(MODULE)};
-    if (${JSON.stringify(how)} !== 'never deferred') deferOptimizer(${how === 'time' ? 200 : 60_000});
+    import { tuneRuntime, noteBodiesHeld, OPTIMIZE_AFTER_BYTES } from ${JSON.stringify(MODULE)};
+    if (${JSON.stringify(how)} !== 'never deferred') tuneRuntime(${how === 'time' ? 200 : 60_000});
     function hot(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
     const warm = () => { for (let k = 0; k < 3000; k++) hot(1000); };
     warm();
     const before = %GetOptimizationStatus(hot);
-    if (${JSON.stringify(how)} === 'bytes') { noteBodyBytes(OPTIMIZE_AFTER_BYTES / 2); noteBodyBytes(OPTIMIZE_AFTER_BYTES / 2); }
+    if (${JSON.stringify(how)} === 'bytes') { noteBodiesHeld(OPTIMIZE_AFTER_BYTES / 2); noteBodiesHeld(OPTIMIZE_AFTER_BYTES / 2); }
     else await new Promise((resolve) => setTimeout(resolve, 300));
     warm();
     console.log(JSON.stringify({ before, after: %GetOptimizationStatus(hot) }));
