@@ -8,24 +8,12 @@
 import crypto from 'node:crypto';
 import type { AccountRunRecord, SyncRecord } from '../engine/syncModel.ts';
 import { MODE_LABELS, type SyncMode } from '../engine/types.ts';
+import type { NotificationKind } from '../engine/syncManager.ts';
 import type { SmtpSettings } from '../store/settings.ts';
-import {
-  composeNotification,
-  type NotificationEvent,
-  type NotificationKind,
-  type NotifyAccountRow,
-  type NotifySync,
-} from './compose.ts';
+import { composeNotification, type NotificationEvent, type NotifyAccountRow, type NotifySync } from './compose.ts';
 import { DEFAULT_SEND_TIMEOUT_MS, sendMail, type MailContent, type SendOptions, type SendResult } from './mailer.ts';
 
-export type {
-  NotificationEvent,
-  NotificationKind,
-  NotifyAccountRow,
-  NotifyError,
-  NotifyRun,
-  NotifySync,
-} from './compose.ts';
+export type { NotificationEvent, NotifyAccountRow, NotifyError, NotifyRun, NotifySync } from './compose.ts';
 
 export interface NotificationOutcome {
   kind: NotificationKind;
@@ -139,12 +127,6 @@ export function createSmtpNotifier(
     },
   };
 }
-
-/** A Notifier that never sends (no recipients anywhere, or notifications off). */
-export const silentNotifier: Notifier = {
-  notify: async () => undefined,
-  idle: async () => undefined,
-};
 
 /** The recipients of an event: trimmed, without duplicates (case-insensitive), in order. */
 export function recipientsOf(event: NotificationEvent): string[] {
