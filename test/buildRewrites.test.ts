@@ -1,7 +1,7 @@
 // Guard of the source rewrites scripts/build.mjs applies to dependencies when bundling
-// (LAZY_IMPORTS, docs/patches.md): each rule applies all-or-nothing and silently skips a file
-// whose imports read differently, so after an upgrade of conf or imapflow this test is where a
-// rule that no longer applies shows.
+// (LAZY_IMPORTS and the lazy emoji regular expression, docs/patches.md): each applies
+// all-or-nothing and silently skips a file that reads differently, so after an upgrade of conf,
+// imapflow or string-width this test is where a rewrite that no longer applies shows.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -66,4 +66,13 @@ test('build rewrites: in the bundle those packages require what they use where t
     const section = bundledSection(rule.file);
     for (const pattern of rule.bundled) assert.match(section, pattern, `${rule.file}: rewrite not applied`);
   }
+});
+
+test('build rewrites: string-width compiles its RGI_Emoji expression at first use, not at load', async () => {
+  if (!build.freshBuild()) await build.buildDist();
+  const source = fs.readFileSync(path.join(ROOT, 'node_modules/string-width/index.js'), 'utf8');
+  assert.match(source, /^const rgiEmojiRegex = \/\^\\p\{RGI_Emoji\}\$\/v;$/m, 'string-width reads differently');
+  const section = bundledSection('string-width/index.js');
+  assert.match(section, /compiled \?\?= new RegExp\("\^\\\\p\{RGI_Emoji\}\$", "v"\)/);
+  assert.doesNotMatch(section, /^(var|const|let) rgiEmojiRegex = (\/\^|new RegExp)/m, 'still compiled at load');
 });
