@@ -93,7 +93,7 @@ export function capabilityString(
   return list.join(' ');
 }
 
-export interface ConfigInput {
+interface ConfigInput {
   id: string;
   dir: string;
   port: number;

@@ -2,7 +2,7 @@
 export type SpecialFolder = 'Sent' | 'Drafts' | 'Trash' | 'Junk' | 'Archive';
 export type TlsKind = 'plain' | 'tls' | 'starttls';
 
-export interface DovecotUser {
+interface DovecotUser {
   name: string;
   password: string;
   /** Storage limit in bytes, used when the instance has `quota: true`. */
@@ -42,7 +42,7 @@ export interface DovecotOptions {
   debug?: boolean;
 }
 
-export interface DovecotEndpoint {
+interface DovecotEndpoint {
   host: string;
   port: number;
   tls: 'none' | 'starttls' | 'tls';

@@ -20,17 +20,8 @@ import type {
 } from './types.ts';
 import { appendResultsOf, headerHash, multiAppendAttributes, parseMessageId, summaryOf, uidSet } from './wire.ts';
 
-// The engine and the demo import these shapes from here.
-export type {
-  AppendItem,
-  AppendResult,
-  FetchedMessage,
-  FolderCounts,
-  FolderInfo,
-  FolderStatus,
-  MessageIdentityInfo,
-  MessageSummary,
-} from './types.ts';
+// The engine imports these shapes from here.
+export type { FolderCounts, FolderInfo, FolderStatus, MessageSummary } from './types.ts';
 
 /** Counters of a LIST-STATUS or STATUS reply, when it brought all of them. */
 function countsOf(status: ListResponse['status']): FolderCounts | undefined {

@@ -83,8 +83,8 @@ export const ACCOUNT_COLUMNS = [
 ] as const;
 
 /** Error lines shown per account, and accounts listed with their errors, in one mail. */
-export const MAX_ERRORS_PER_ACCOUNT = 10;
-export const MAX_ACCOUNTS_WITH_ERRORS = 50;
+const MAX_ERRORS_PER_ACCOUNT = 10;
+const MAX_ACCOUNTS_WITH_ERRORS = 50;
 
 const DRY_RUN_NOTE = 'DRY RUN: nothing was changed on the destination. The counts are what a real run would do.';
 
@@ -383,7 +383,7 @@ export function formatTime(iso: string | undefined): string {
 }
 
 /** Local time with its UTC offset, e.g. `2026-11-30 06:53:29 +01:00`. */
-export function formatTimeZoned(iso: string | undefined): string {
+function formatTimeZoned(iso: string | undefined): string {
   const date = validDate(iso);
   if (!date) return '-';
   const offset = -date.getTimezoneOffset();

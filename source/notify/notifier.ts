@@ -35,7 +35,7 @@ export interface Notifier {
 export const NO_SMTP_DETAIL = 'no SMTP server set; run `imap-migrate smtp set --host H --from ADDR ...`';
 
 /** After a failed send, the same settings are not tried again for this long. */
-export const DEFAULT_FAILURE_COOLDOWN_MS = 60_000;
+const DEFAULT_FAILURE_COOLDOWN_MS = 60_000;
 
 export interface SmtpNotifierOptions {
   /** Sender; defaults to the settings' `from`. */
