@@ -133,13 +133,15 @@ export class ImapSession {
 
   /** Selects a folder (read-only on the source) and reports its state. */
   async select(path: string, readOnly: boolean): Promise<FolderStatus> {
-    // Forgotten first: a failed SELECT leaves no folder selected.
-    this.selected = null;
-    this.selection = null;
-    const box = await this.attempt(() => this.client.mailboxOpen(path, { readOnly }));
+    // A failed SELECT leaves no folder selected (RFC 3501 6.3.1).
+    const box = await this.attempt(() => this.client.mailboxOpen(path, { readOnly })).catch((error: unknown) => {
+      this.forgetSelection();
+      throw error;
+    });
     if (!box) {
       // imapflow answers nothing, rather than failing, on a connection that is no longer
       // logged in (the server said BYE): the connection is gone, and a new one may do.
+      this.forgetSelection();
       throw new ImapError(
         'CONNECTION_LOST',
         `connection to ${describeEndpoint(this.endpoint)} lost: the server ended the session`,
@@ -178,6 +180,11 @@ export class ImapSession {
       return this.selection.status;
     }
     return this.select(path, readOnly);
+  }
+
+  private forgetSelection(): void {
+    this.selected = null;
+    this.selection = null;
   }
 
   get selectedPath(): string | null {
@@ -322,8 +329,7 @@ export class ImapSession {
     await this.attempt(async () => {
       if (this.selected === path) {
         await this.client.mailboxClose();
-        this.selected = null;
-        this.selection = null;
+        this.forgetSelection();
       }
       await this.client.mailboxDelete(path);
     });
