@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { ImapFlow } from 'imapflow';
 import compiler from 'imapflow/lib/handler/imap-compiler.js';
@@ -128,31 +129,43 @@ test('libmime looks the GBK codec up on first use, not at load, and still decode
   const require = createRequire(import.meta.url);
   // libmime's exports map hides its files: charset.js sits next to its main (the copy imapflow loads).
   const libmime = require.resolve('libmime', { paths: [path.dirname(require.resolve('imapflow'))] });
-  const charsetPath = path.join(path.dirname(libmime), 'charset.js');
-  const iconv = createRequire(charsetPath)('iconv-lite') as { getCodec: (name: string) => unknown };
-  const asked: string[] = [];
+  const cjsCharset = path.join(path.dirname(libmime), 'charset.js');
+  const esmCharset = cjsCharset.replace(`${path.sep}cjs${path.sep}`, `${path.sep}esm${path.sep}`);
+  // Both builds load the same iconv-lite (CommonJS): its getCodec is watched while each loads afresh.
+  const iconv = createRequire(cjsCharset)('iconv-lite') as { getCodec: (name: string) => unknown };
   const getCodec = iconv.getCodec;
-  iconv.getCodec = (name: string) => {
-    asked.push(String(name).toLowerCase());
-    return getCodec.call(iconv, name);
-  };
-  try {
-    delete require.cache[charsetPath];
-    const charset = require(charsetPath) as {
-      createDecodeStream: (charset: string) => NodeJS.ReadWriteStream;
+  type Charset = { createDecodeStream: (charset: string) => NodeJS.ReadWriteStream };
+  const loaders: [string, () => Promise<Charset>][] = [
+    [
+      'cjs',
+      async () => {
+        delete require.cache[cjsCharset];
+        return require(cjsCharset) as Charset;
+      },
+    ],
+    ['esm', async () => (await import(`${pathToFileURL(esmCharset).href}?guard`)) as Charset],
+  ];
+  for (const [build, load] of loaders) {
+    const asked: string[] = [];
+    iconv.getCodec = (name: string) => {
+      asked.push(String(name).toLowerCase());
+      return getCodec.call(iconv, name);
     };
-    assert.ok(!asked.includes('gbk'), 'GBK looked up when the module loaded');
-    const stream = charset.createDecodeStream('gbk');
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    const bytes = Buffer.from([0xd6, 0xd0, 0xce, 0xc4]); // "中文" in GBK
-    stream.write(bytes.subarray(0, 1));
-    stream.write(bytes.subarray(1, 3));
-    stream.end(bytes.subarray(3));
-    await once(stream, 'end');
-    assert.equal(Buffer.concat(chunks).toString('utf8'), '中文');
-    assert.ok(asked.includes('gbk'), 'looked up on first use');
-  } finally {
-    iconv.getCodec = getCodec;
+    try {
+      const charset = await load();
+      assert.ok(!asked.includes('gbk'), `${build}: GBK looked up when the module loaded`);
+      const stream = charset.createDecodeStream('gbk');
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const bytes = Buffer.from([0xd6, 0xd0, 0xce, 0xc4]); // "中文" in GBK
+      stream.write(bytes.subarray(0, 1));
+      stream.write(bytes.subarray(1, 3));
+      stream.end(bytes.subarray(3));
+      await once(stream, 'end');
+      assert.equal(Buffer.concat(chunks).toString('utf8'), '中文');
+      assert.ok(asked.includes('gbk'), `${build}: looked up on first use`);
+    } finally {
+      iconv.getCodec = getCodec;
+    }
   }
 });
