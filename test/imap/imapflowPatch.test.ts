@@ -111,7 +111,7 @@ test('a command part given as frames is written frame by frame, corked into one 
 });
 
 test('imapflow sends every literal non-synchronizing under LITERAL+, and asks ID again only of a server that did not name itself', () => {
-  // Checked in the code imapflow runs (CommonJS, as tsx and the bundle load it) and its ESM twin.
+  // Checked in both builds: ESM (what our ES modules and the bundle load) and CommonJS (require()).
   const require = createRequire(import.meta.url);
   const main = require.resolve('imapflow');
   for (const file of [main, main.replace(`${path.sep}cjs${path.sep}`, `${path.sep}esm${path.sep}`)]) {
