@@ -1,20 +1,11 @@
 // The notification emails of docs/spec.md N1, built from plain data: run start, run end (with the
 // per-account table of D6), account failure and sync stop. Pure: no I/O, no clock.
 //
-// Only named fields of the event are read (never a whole object spread into the text), and
-// as a last line of defence every string found under a password-like key anywhere in the
-// event is masked out of the finished subject and bodies.
+// Only named fields of the event are read (never a whole object spread into the text); as a
+// last line of defence the finished subject and body go through the redaction of redact.ts.
 import type { Counters } from '../engine/types.ts';
 import { replaceControlCharacters } from '../shared/text.ts';
-
-export type NotificationKind = 'run-start' | 'run-end' | 'account-failed' | 'sync-stopped';
-
-export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
-  'run-start',
-  'run-end',
-  'account-failed',
-  'sync-stopped',
-];
+import { redactorFor } from './redact.ts';
 
 /** What every notification says about its sync. No credentials belong here. */
 export interface NotifySync {
@@ -92,16 +83,14 @@ export const ACCOUNT_COLUMNS = [
 ] as const;
 
 /** Error lines shown per account, and accounts listed with their errors, in one mail. */
-export const MAX_ERRORS_PER_ACCOUNT = 10;
-export const MAX_ACCOUNTS_WITH_ERRORS = 50;
+const MAX_ERRORS_PER_ACCOUNT = 10;
+const MAX_ACCOUNTS_WITH_ERRORS = 50;
 
-const MASK = '********';
 const DRY_RUN_NOTE = 'DRY RUN: nothing was changed on the destination. The counts are what a real run would do.';
 
 export function composeNotification(event: NotificationEvent): ComposedMail {
   const mail = composeRaw(event);
-  const secrets = collectSecrets(event);
-  const scrub = (text: string) => redact(text, secrets);
+  const scrub = redactorFor(event);
   return { subject: scrub(mail.subject), text: scrub(mail.text), html: htmlOf(scrub(mail.text)) };
 }
 
@@ -394,7 +383,7 @@ export function formatTime(iso: string | undefined): string {
 }
 
 /** Local time with its UTC offset, e.g. `2026-11-30 06:53:29 +01:00`. */
-export function formatTimeZoned(iso: string | undefined): string {
+function formatTimeZoned(iso: string | undefined): string {
   const date = validDate(iso);
   if (!date) return '-';
   const offset = -date.getTimezoneOffset();
@@ -433,39 +422,4 @@ function escapeHtml(text: string): string {
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
   );
-}
-
-// ---- passwords: never in a mail ----
-
-const SECRET_KEY = /pass(word|wd)?$|password|secret|token|apikey|api_key/i;
-/** Shorter values are not masked (they would garble ordinary words); no real password is that short. */
-const MIN_SECRET_LENGTH = 3;
-
-/** Every string under a password-like key anywhere in the value (bounded walk, cycles skipped). */
-export function collectSecrets(value: unknown): string[] {
-  const found = new Set<string>();
-  const seen = new Set<object>();
-  const walk = (node: unknown, depth: number, secretKey: boolean) => {
-    if (typeof node === 'string') {
-      if (secretKey && node.length >= MIN_SECRET_LENGTH) found.add(node);
-      return;
-    }
-    if (node === null || typeof node !== 'object' || depth > 8 || seen.has(node)) return;
-    seen.add(node);
-    if (Array.isArray(node)) {
-      for (const item of node) walk(item, depth + 1, secretKey);
-      return;
-    }
-    for (const [key, child] of Object.entries(node)) walk(child, depth + 1, secretKey || SECRET_KEY.test(key));
-  };
-  walk(value, 0, false);
-  return [...found].sort((a, b) => b.length - a.length);
-}
-
-export function redact(text: string, secrets: string[]): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret.length >= MIN_SECRET_LENGTH) result = result.split(secret).join(MASK);
-  }
-  return result;
 }

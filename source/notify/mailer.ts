@@ -43,13 +43,13 @@ export interface SendOptions {
 export const DEFAULT_SEND_TIMEOUT_MS = 15_000;
 
 /** `smtp.example.com:587 (STARTTLS)`: how reasons name the server. */
-export function describeSmtp(smtp: Pick<SmtpSettings, 'host' | 'port' | 'tls'>): string {
+function describeSmtp(smtp: Pick<SmtpSettings, 'host' | 'port' | 'tls'>): string {
   const mode = smtp.tls === 'none' ? 'no TLS' : smtp.tls === 'tls' ? 'TLS' : 'STARTTLS';
   return `${smtp.host}:${smtp.port} (${mode})`;
 }
 
-/** The nodemailer transport options of the settings (exported for tests). */
-export function transportOptions(smtp: SmtpSettings, options: SendOptions = {}) {
+/** The nodemailer transport options of the settings. */
+function transportOptions(smtp: SmtpSettings, options: SendOptions = {}) {
   const timeoutMs = options.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
   return {
     host: smtp.host,

@@ -8,24 +8,12 @@
 import crypto from 'node:crypto';
 import type { AccountRunRecord, SyncRecord } from '../engine/syncModel.ts';
 import { MODE_LABELS, type SyncMode } from '../engine/types.ts';
+import type { NotificationKind } from '../engine/syncManager.ts';
 import type { SmtpSettings } from '../store/settings.ts';
-import {
-  composeNotification,
-  type NotificationEvent,
-  type NotificationKind,
-  type NotifyAccountRow,
-  type NotifySync,
-} from './compose.ts';
+import { composeNotification, type NotificationEvent, type NotifyAccountRow, type NotifySync } from './compose.ts';
 import { DEFAULT_SEND_TIMEOUT_MS, sendMail, type MailContent, type SendOptions, type SendResult } from './mailer.ts';
 
-export type {
-  NotificationEvent,
-  NotificationKind,
-  NotifyAccountRow,
-  NotifyError,
-  NotifyRun,
-  NotifySync,
-} from './compose.ts';
+export type { NotificationEvent, NotifyAccountRow, NotifyError, NotifyRun, NotifySync } from './compose.ts';
 
 export interface NotificationOutcome {
   kind: NotificationKind;
@@ -47,7 +35,7 @@ export interface Notifier {
 export const NO_SMTP_DETAIL = 'no SMTP server set; run `imap-migrate smtp set --host H --from ADDR ...`';
 
 /** After a failed send, the same settings are not tried again for this long. */
-export const DEFAULT_FAILURE_COOLDOWN_MS = 60_000;
+const DEFAULT_FAILURE_COOLDOWN_MS = 60_000;
 
 export interface SmtpNotifierOptions {
   /** Sender; defaults to the settings' `from`. */
@@ -139,12 +127,6 @@ export function createSmtpNotifier(
     },
   };
 }
-
-/** A Notifier that never sends (no recipients anywhere, or notifications off). */
-export const silentNotifier: Notifier = {
-  notify: async () => undefined,
-  idle: async () => undefined,
-};
 
 /** The recipients of an event: trimmed, without duplicates (case-insensitive), in order. */
 export function recipientsOf(event: NotificationEvent): string[] {

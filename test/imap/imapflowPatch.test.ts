@@ -1,9 +1,15 @@
-// What the imapflow patch (patches/imapflow+2.10.2.patch) changes in how bytes are read and
-// written, checked on imapflow's own parser and compiler: a patch that no longer applies after an
-// upgrade shows here.
+// The guards of patches/ (docs/patches.md): what the imapflow patch (patches/imapflow+2.10.2.patch)
+// changes in how bytes are read and written, checked on imapflow's own parser, compiler and
+// write(), and the libmime patch (patches/libmime+5.6.4.patch): a patch that no longer applies
+// after an upgrade shows here.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
+import { ImapFlow } from 'imapflow';
 import compiler from 'imapflow/lib/handler/imap-compiler.js';
 import { ImapStream } from 'imapflow/lib/handler/imap-stream.js';
 
@@ -72,4 +78,94 @@ test('with LITERAL+, each message of a MULTIAPPEND is a frame of its own, not co
     Buffer.concat(frames).toString(),
     `A1 APPEND INBOX (\\Seen) {5000+}\r\n${'a'.repeat(5000)} (\\Seen) {2000+}\r\n${'b'.repeat(2000)} (\\Seen) {4+}\r\ntiny`,
   );
+});
+
+test('a command part given as frames is written frame by frame, corked into one writev, with its CRLF last', async () => {
+  const client = new ImapFlow({ host: '127.0.0.1', port: 1, logger: false }) as unknown as {
+    socket: unknown;
+    writeSocket: unknown;
+    commandParts: unknown[];
+    write(chunk: unknown): unknown;
+  };
+  const written: Buffer[] = [];
+  const corks: string[] = [];
+  const socket = {
+    destroyed: false,
+    write: (data: Buffer) => written.push(data),
+    cork: () => corks.push('cork'),
+    uncork: () => corks.push('uncork'),
+  };
+  client.socket = socket;
+  client.writeSocket = socket;
+  client.commandParts = [];
+  const large = Buffer.alloc(4096, 'x');
+  const head = Buffer.from('A1 APPEND INBOX {4096+}\r\n');
+  client.write([head, large]);
+  assert.equal(written.length, 3);
+  assert.equal(written[0], head);
+  assert.equal(written[1], large, 'the literal itself is written, not a copy');
+  assert.equal(written[2].toString(), '\r\n');
+  assert.deepEqual(corks, ['cork']);
+  await new Promise((resolve) => process.nextTick(resolve));
+  assert.deepEqual(corks, ['cork', 'uncork'], 'uncorked on the next tick');
+});
+
+test('imapflow sends every literal non-synchronizing under LITERAL+, and asks ID again only of a server that did not name itself', () => {
+  // Checked in both builds: ESM (what our ES modules and the bundle load) and CommonJS (require()).
+  const require = createRequire(import.meta.url);
+  const main = require.resolve('imapflow');
+  for (const file of [main, main.replace(`${path.sep}cjs${path.sep}`, `${path.sep}esm${path.sep}`)]) {
+    const code = fs.readFileSync(file, 'utf8');
+    assert.match(
+      code,
+      /literalPlus: this\.capabilities\.has\('LITERAL\+'\)/,
+      `${file}: LITERAL+ not passed to the compiler`,
+    );
+    assert.match(code, /!this\.idRequested \|\| !this\.idRequested\.name\)/, `${file}: ID asked again after LOGIN`);
+  }
+});
+
+test('libmime looks the GBK codec up on first use, not at load, and still decodes double-byte text split across chunks', async () => {
+  const require = createRequire(import.meta.url);
+  // libmime's exports map hides its files: charset.js sits next to its main (the copy imapflow loads).
+  const libmime = require.resolve('libmime', { paths: [path.dirname(require.resolve('imapflow'))] });
+  const cjsCharset = path.join(path.dirname(libmime), 'charset.js');
+  const esmCharset = cjsCharset.replace(`${path.sep}cjs${path.sep}`, `${path.sep}esm${path.sep}`);
+  // Both builds load the same iconv-lite (CommonJS): its getCodec is watched while each loads afresh.
+  const iconv = createRequire(cjsCharset)('iconv-lite') as { getCodec: (name: string) => unknown };
+  const getCodec = iconv.getCodec;
+  type Charset = { createDecodeStream: (charset: string) => NodeJS.ReadWriteStream };
+  const loaders: [string, () => Promise<Charset>][] = [
+    [
+      'cjs',
+      async () => {
+        delete require.cache[cjsCharset];
+        return require(cjsCharset) as Charset;
+      },
+    ],
+    ['esm', async () => (await import(`${pathToFileURL(esmCharset).href}?guard`)) as Charset],
+  ];
+  for (const [build, load] of loaders) {
+    const asked: string[] = [];
+    iconv.getCodec = (name: string) => {
+      asked.push(String(name).toLowerCase());
+      return getCodec.call(iconv, name);
+    };
+    try {
+      const charset = await load();
+      assert.ok(!asked.includes('gbk'), `${build}: GBK looked up when the module loaded`);
+      const stream = charset.createDecodeStream('gbk');
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const bytes = Buffer.from([0xd6, 0xd0, 0xce, 0xc4]); // "中文" in GBK
+      stream.write(bytes.subarray(0, 1));
+      stream.write(bytes.subarray(1, 3));
+      stream.end(bytes.subarray(3));
+      await once(stream, 'end');
+      assert.equal(Buffer.concat(chunks).toString('utf8'), '中文');
+      assert.ok(asked.includes('gbk'), `${build}: looked up on first use`);
+    } finally {
+      iconv.getCodec = getCodec;
+    }
+  }
 });
