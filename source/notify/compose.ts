@@ -4,7 +4,7 @@
 // Only named fields of the event are read (never a whole object spread into the text); as a
 // last line of defence the finished subject and body go through the redaction of redact.ts.
 import type { Counters } from '../engine/types.ts';
-import { replaceControlCharacters } from '../shared/text.ts';
+import { duration, formatTime, formatTimeZoned, htmlOf, oneLine, plural, statusLabel } from './mailText.ts';
 import { redactorFor } from './redact.ts';
 
 /** What every notification says about its sync. No credentials belong here. */
@@ -347,79 +347,6 @@ function errorSection(accounts: NotifyAccountRow[]): string[] {
   return lines;
 }
 
-// ---- small helpers ----
-
-function statusLabel(status: string): string {
-  const text = oneLine(status);
-  return text.length === 0 ? '-' : text[0].toUpperCase() + text.slice(1);
-}
-
 function distinctCodes(errors: NotifyError[]): string[] {
   return [...new Set(errors.map((error) => oneLine(error.code)))];
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-/** Control characters (CR/LF above all: header injection) become spaces. */
-function oneLine(value: unknown): string {
-  return replaceControlCharacters(String(value ?? ''), ' ').trim();
-}
-
-function validDate(iso: string | undefined): Date | undefined {
-  if (!iso) return undefined;
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** Local time, `YYYY-MM-DD HH:MM:SS`, `-` when unknown (as the CLI tables). */
-export function formatTime(iso: string | undefined): string {
-  const date = validDate(iso);
-  if (!date) return '-';
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-}
-
-/** Local time with its UTC offset, e.g. `2026-11-30 06:53:29 +01:00`. */
-function formatTimeZoned(iso: string | undefined): string {
-  const date = validDate(iso);
-  if (!date) return '-';
-  const offset = -date.getTimezoneOffset();
-  const sign = offset < 0 ? '-' : '+';
-  const abs = Math.abs(offset);
-  return `${formatTime(iso)} ${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
-}
-
-function duration(from: string | undefined, to: string | undefined): string {
-  const start = validDate(from);
-  const end = validDate(to);
-  if (!start || !end || end < start) return '-';
-  let seconds = Math.round((end.getTime() - start.getTime()) / 1000);
-  const hours = Math.floor(seconds / 3600);
-  seconds -= hours * 3600;
-  const minutes = Math.floor(seconds / 60);
-  seconds -= minutes * 60;
-  if (hours > 0) return `${hours} h ${minutes} min`;
-  if (minutes > 0) return `${minutes} min ${seconds} s`;
-  return `${seconds} s`;
-}
-
-// ---- HTML: the same text in <pre>, so the table stays aligned in any client ----
-
-function htmlOf(text: string): string {
-  return [
-    '<!doctype html>',
-    '<html><body>',
-    `<pre style="font-family: Menlo, Consolas, 'DejaVu Sans Mono', monospace; font-size: 13px;">${escapeHtml(text)}</pre>`,
-    '</body></html>',
-  ].join('\n');
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
 }
