@@ -1,6 +1,7 @@
 // The dashboard's backend: the store and the sync manager of this process behind the
 // DashboardBackend interface the UI is written against.
 import { testLogin } from '../imap/connection.ts';
+import { controlsFor } from '../engine/controls.ts';
 import type { SyncManager } from '../engine/syncManager.ts';
 import { formatCsv } from '../store/csv.ts';
 import { readUserTextFile, writeUserTextFile } from '../store/dataDir.ts';
@@ -17,12 +18,21 @@ export function createDashboardBackend(store: Store, manager: SyncManager, user:
 
     async listSyncs() {
       const rows: SyncRow[] = [];
-      for (const sync of await syncs.list()) rows.push({ sync, lastRun: (await syncs.runsOf(sync.id))[0] });
+      for (const sync of await syncs.list()) {
+        const [lastRun] = await syncs.runsOf(sync.id);
+        rows.push({ sync, lastRun, controls: controlsFor(sync.status, lastRun !== undefined) });
+      }
       return rows;
     },
     async getSync(id) {
       const sync = await syncs.get(id);
-      return { sync, runs: await syncs.runsOf(sync.id), history: await syncs.historyOf(sync.id) };
+      const runs = await syncs.runsOf(sync.id);
+      return {
+        sync,
+        runs,
+        history: await syncs.historyOf(sync.id),
+        controls: controlsFor(sync.status, runs.length > 0),
+      };
     },
     accountRuns: (runId) => syncs.accountRunsOf(runId),
     liveRuns: () => manager.liveRuns(),
@@ -38,6 +48,9 @@ export function createDashboardBackend(store: Store, manager: SyncManager, user:
     },
     async pause(id) {
       await manager.pause(id, user);
+    },
+    async resume(id) {
+      await manager.resume(id, user);
     },
     async stop(id) {
       await manager.stop(id, user);

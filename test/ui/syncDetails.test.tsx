@@ -62,18 +62,34 @@ test('only the controls valid in the status act: p pauses a running sync, s is r
   const backend = createFakeBackend();
   const app = await openDetails(backend);
   await press(app, 'start');
-  await waitForFrame(app.lastFrame, '✗ start does not apply to a Running sync; here: pause, stop');
-  assert.deepEqual(backend.calls, []);
-  await press(app, 'pause');
-  await waitForFrame(app.lastFrame, '✓ Paused.');
-  assert.deepEqual(backend.calls, ['pause sync0002ccccdddd']);
-  // Now Paused: restart acts, pause no longer does (the hint bar follows).
   await waitForFrame(
     app.lastFrame,
-    (f) => linesOf(f).at(-1)!.includes('R restart') && !linesOf(f).at(-1)!.includes('p pause'),
+    '✗ start does not apply to a Running sync: it is already running; here: pause, stop',
   );
-  await press(app, 'restart');
-  await waitUntil(() => backend.calls.includes('restart sync0002ccccdddd'), 'restart');
+  assert.ok(app.lastFrame()!.includes('Status        Running'), app.lastFrame());
+  await press(app, 'pause');
+  await waitForFrame(app.lastFrame, '✓ Paused.');
+  await waitForFrame(app.lastFrame, 'Status        Paused');
+  // Now Paused: s and p resume, R restarts (the hint bar follows the engine's table).
+  await waitForFrame(app.lastFrame, (f) => {
+    const hints = linesOf(f).at(-1)!;
+    return hints.includes('s resume') && hints.includes('R restart') && !hints.includes('p pause');
+  });
+  await press(app, 'start');
+  await waitForFrame(app.lastFrame, '✓ Resumed.');
+  await waitForFrame(app.lastFrame, 'Status        Running');
+});
+
+test('x on a sync that never ran says there is nothing to stop', async () => {
+  const backend = createFakeBackend();
+  const app = await openDetails(backend);
+  backend.syncs[1]!.status = 'Manual';
+  backend.runs.splice(1, 1);
+  await waitForFrame(app.lastFrame, 'Status        Manual');
+  await press(app, 'stop');
+  await waitForFrame(app.lastFrame, 'stop does not apply to a Manual sync: nothing to stop: it has never run');
+  assert.ok(!app.lastFrame()!.includes('y/N'), app.lastFrame());
+  assert.ok(!linesOf(app.lastFrame()!).at(-1)!.includes('x stop'), app.lastFrame());
 });
 
 test('s starts a Manual sync and R restarts a Complete one', async () => {

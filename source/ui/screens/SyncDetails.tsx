@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import path from 'node:path';
 import { useState } from 'react';
-import type { DashboardBackend, SyncRecord, SyncStatus } from '../backend.ts';
+import type { Control, ControlTable, DashboardBackend, SyncRecord } from '../backend.ts';
 import { mergeLive, progressOf, sortAccounts, type SortKey } from '../accounts.ts';
 import { AccountTable, nextSortField } from '../components/AccountTable.tsx';
 import { HistoryPane } from '../components/HistoryPane.tsx';
@@ -17,16 +17,6 @@ import { helpOf, matches, type Command, type KeyHelp } from '../keymap.ts';
 import { color, statusTone } from '../layout.ts';
 import { useHints, useKeys, useRouter } from '../router.tsx';
 import { useThroughput } from '../throughput.ts';
-
-type Control = 'start' | 'pause' | 'stop' | 'restart';
-
-/** Which controls act in a status (docs/spec.md D2), as the sync manager accepts them. */
-export const CONTROLS: Record<Control, readonly SyncStatus[]> = {
-  start: ['Manual', 'Scheduled'],
-  pause: ['Running', 'Scheduled'],
-  stop: ['Running', 'Scheduled', 'Manual', 'Paused', 'Interrupted'],
-  restart: ['Paused', 'Stopped', 'Interrupted', 'Complete', 'Complete with errors'],
-};
 
 const VIEW: Command[] = [
   'open',
@@ -56,11 +46,21 @@ export const syncDetailsKeys: KeyHelp[] = [
   ...helpOf(VIEW, { open: { description: 'account detail' } }),
 ];
 
-/** The hint bar: only the controls valid now. */
-function hintsFor(status: SyncStatus | undefined): KeyHelp[] {
-  const controls = (Object.keys(CONTROLS) as Control[]).filter((c) => status && CONTROLS[c].includes(status));
+/** The keys of the controls: `s` also resumes a paused run (as does `p` again, a toggle). */
+const CONTROL_KEYS: readonly ('start' | 'pause' | 'stop' | 'restart')[] = ['start', 'pause', 'stop', 'restart'];
+
+/** The control a key means in the sync's state: on a paused run, `s` and `p` resume it. */
+function controlOfKey(key: (typeof CONTROL_KEYS)[number], controls: ControlTable | undefined): Control {
+  return (key === 'start' || key === 'pause') && controls?.resume.applies ? 'resume' : key;
+}
+
+/** The hint bar: only the controls valid now (the engine's table, through the backend). */
+function hintsFor(controls: ControlTable | undefined): KeyHelp[] {
+  const keys = CONTROL_KEYS.filter((key) => key !== 'pause' && controls?.[controlOfKey(key, controls)].applies);
+  const pause = controls?.pause.applies || controls?.resume.applies;
   return [
-    ...helpOf(controls),
+    ...helpOf(keys, controls?.resume.applies ? { start: { description: 'resume' } } : {}),
+    ...(pause ? helpOf(['pause'], controls?.resume.applies ? { pause: { description: 'resume' } } : {}) : []),
     ...helpOf(['threadsUp', 'note', 'open', 'prevRun', 'sortNext', 'historyMore', 'exportCsv'], {
       threadsUp: { keys: '+/-', description: 'threads' },
       prevRun: { keys: '[ ]', description: 'run' },
@@ -138,7 +138,7 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
           { keys: 'Enter', description: 'add note' },
           { keys: 'Esc', description: 'cancel' },
         ]
-      : hintsFor(sync?.status),
+      : hintsFor(data?.detail.controls),
     isActive,
   );
 
@@ -152,24 +152,27 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
       .finally(() => loaded.refresh());
   };
 
-  const control = (which: Control) => {
-    if (!sync) return;
-    if (!CONTROLS[which].includes(sync.status)) {
-      const valid = (Object.keys(CONTROLS) as Control[]).filter((c) => CONTROLS[c].includes(sync.status));
+  const control = (key: (typeof CONTROL_KEYS)[number]) => {
+    if (!sync || !data) return;
+    const controls = data.detail.controls;
+    const which = controlOfKey(key, controls);
+    if (!controls[which].applies) {
+      const valid = CONTROL_KEYS.filter((k) => controls[controlOfKey(k, controls)].applies);
       setNotice({
-        text: `${which} does not apply to a ${sync.status} sync${valid.length ? `; here: ${valid.join(', ')}` : ''}`,
+        text: `${which} does not apply to a ${sync.status} sync: ${controls[which].reason}${valid.length ? `; here: ${valid.join(', ')}` : ''}`,
         kind: 'error',
       });
       return;
     }
     const id = sync.id;
     if (which === 'start') act('Starting…', 'Started.', () => backend.start(id));
+    if (which === 'resume') act('Resuming the paused run…', 'Resumed.', () => backend.resume(id));
     if (which === 'restart')
       act('Restarting: a new run continues where the last left off…', 'Restarted.', () => backend.restart(id));
     if (which === 'pause') act('Pausing: accounts stop at the next safe point…', 'Paused.', () => backend.pause(id));
     if (which === 'stop') {
       router.confirm({
-        message: `Stop sync ${id.slice(0, 8)} (${sync.source.host})? Accounts in progress stop at a safe point.`,
+        message: `Stop sync ${id.slice(0, 8)} (${sync.source.host})?${sync.status === 'Running' ? ' Accounts in progress stop at a safe point.' : ''}`,
         dangerous: true,
         onYes: () => act('Stopping: accounts stop at the next safe point…', 'Stopped.', () => backend.stop(id)),
       });
