@@ -47,7 +47,7 @@ export function SyncSummary({ sync, run, progress, throughput, running, now, wid
   const runningMs = runningTimeMs(run, running, now);
   const rate = running
     ? throughput
-      ? `${formatRate(throughput.messagesPerSecond)} msg/s ${formatBytes(throughput.bytesPerSecond)}/s ETA ${throughput.etaMs === undefined ? '-' : formatDuration(throughput.etaMs)}`
+      ? `${formatRate(throughput.messagesPerSecond)} msg/s ${formatBytes(throughput.bytesPerSecond)}/s ETA ${throughput.etaMs === undefined ? '?' : formatDuration(throughput.etaMs)}`
       : 'measuring…'
     : '-';
   const left: Field[] = [

@@ -122,7 +122,7 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
   const running = sync?.status === 'Running' && runIndex === 0;
   const records = sortAccounts(data?.records ?? [], sort);
   const progress = progressOf(data?.records ?? [], sync?.accounts.length ?? 0);
-  const throughput = useThroughput(run?.id, data?.records ?? [], running);
+  const throughput = useThroughput(run?.id, data?.records ?? [], running, sync?.accounts.length ?? 0);
   const selection = useSelection(records.map((r) => r.account));
 
   const history = data?.detail.history ?? [];
