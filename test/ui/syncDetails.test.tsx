@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, test } from 'node:test';
 import { App } from '../../source/ui/App.tsx';
 import type { AccountRunRecord, LiveRun } from '../../source/ui/backend.ts';
+import { noticeTiming } from '../../source/ui/components/StatusLine.tsx';
 import { createFakeBackend, type FakeBackend } from './fakeBackend.ts';
 import { cleanup, linesOf, press, renderSized, type, waitForFrame, waitUntil, write } from './support.ts';
 
@@ -191,6 +192,49 @@ test('history: newest first, m shows more and l less', async () => {
   await waitForFrame(app.lastFrame, 'History 8 of 14');
   await press(app, 'historyLess');
   await waitForFrame(app.lastFrame, 'History 3 of 14');
+});
+
+test('at 80x24, m shows more history (the account table gives room) and l less', async () => {
+  const backend = createFakeBackend();
+  for (let i = 0; i < 12; i++)
+    backend.history.unshift({
+      syncId: 'sync0002ccccdddd',
+      at: `2026-11-30T10:${String(i).padStart(2, '0')}:00.000Z`,
+      type: 'Note',
+      note: `note ${i}`,
+      user: 'tester',
+    });
+  const app = await openDetails(backend, 0, { columns: 80, rows: 24 });
+  await waitForFrame(app.lastFrame, 'History 3 of 14');
+  await press(app, 'historyMore');
+  const more = await waitForFrame(app.lastFrame, /History [4-9] of 14/);
+  const shown = Number(more.match(/History (\d+) of 14/)![1]);
+  assert.equal(linesOf(more).filter((l) => / Note /.test(l)).length, shown, more);
+  assert.ok(linesOf(more).length <= 24, more);
+  await press(app, 'historyLess');
+  await waitForFrame(app.lastFrame, /History [1-3] of 14/);
+});
+
+test('a confirmation clears after a few seconds; a long message wraps instead of being cut', async () => {
+  noticeTiming.ms = 300;
+  try {
+    const backend = createFakeBackend();
+    const long = `sync sync0002ccccdddd: ${'a very long reason that goes on '.repeat(4)}END`;
+    backend.pause = async () => {
+      throw new Error(long);
+    };
+    const app = await openDetails(backend, 0, { columns: 80, rows: 24 });
+    await press(app, 'threadsUp');
+    await waitForFrame(app.lastFrame, '✓ Threads: 3');
+    await waitForFrame(app.lastFrame, (f) => !f.includes('✓ Threads'));
+    await press(app, 'pause');
+    const frame = await waitForFrame(app.lastFrame, 'END');
+    assert.ok(frame.replace(/\s+/g, ' ').includes(long.replace(/\s+/g, ' ')), frame);
+    for (const line of linesOf(frame)) assert.ok([...line].length <= 80, `too wide: ${line}`);
+    await waitForFrame(app.lastFrame, (f) => !f.includes('END'));
+  } finally {
+    noticeTiming.ms = 6000;
+  }
 });
 
 test('the run selector lists every run; [ and ] switch the account table between them', async () => {

@@ -1,13 +1,13 @@
 // Sync details (docs/spec.md D1–D6): summary, controls, notes, history and the live account table.
 import { Box, Text } from 'ink';
 import path from 'node:path';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Control, ControlTable, DashboardBackend, SyncRecord } from '../backend.ts';
 import { mergeLive, progressOf, sortAccounts, type SortKey } from '../accounts.ts';
 import { AccountTable, nextSortField } from '../components/AccountTable.tsx';
 import { HistoryPane } from '../components/HistoryPane.tsx';
 import { ProgressLine } from '../components/ProgressBar.tsx';
-import { StatusLine, type Notice } from '../components/StatusLine.tsx';
+import { noticeLines, StatusLine, useTransientNotice, type Notice } from '../components/StatusLine.tsx';
 import { SUMMARY_LINES, SyncSummary } from '../components/SyncSummary.tsx';
 import { navigate } from '../components/Table.tsx';
 import { TextField, editText } from '../components/TextField.tsx';
@@ -72,6 +72,9 @@ function hintsFor(controls: ControlTable | undefined): KeyHelp[] {
   ];
 }
 
+/** History lines `m` adds and `l` takes away. */
+const HISTORY_STEP = 5;
+
 export interface SyncDetailsProps {
   backend: DashboardBackend;
   syncId: string;
@@ -87,7 +90,7 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
   const [runChoice, setRunChoice] = useState<string | undefined>(undefined);
   const [sort, setSort] = useState<SortKey>({ field: 'user', descending: false });
   const [historyCount, setHistoryCount] = useState(height >= 40 ? 8 : 3);
-  const [notice, setNotice] = useState<Notice | undefined>(undefined);
+  const { notice, setNotice, clearOlderThan } = useTransientNotice();
   const [note, setNote] = useState<string | undefined>(undefined);
 
   const loaded = useLoad(
@@ -125,11 +128,18 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
   const throughput = useThroughput(run?.id, data?.records ?? [], running, sync?.accounts.length ?? 0);
   const selection = useSelection(records.map((r) => r.account));
 
+  // A confirmation of what was done goes once the status has changed since (issue 17.10).
+  useEffect(() => clearOlderThan(1500), [sync?.status, clearOlderThan]);
+
   const history = data?.detail.history ?? [];
-  // Title, status line, summary, history title, run line, table title and header; at least 5 account rows.
-  const maxHistory = Math.max(1, height - (2 + SUMMARY_LINES + 1 + 3) - 5);
+  const shownNotice: Notice | undefined =
+    loaded.error && (!data || !notice) ? { text: loaded.error, kind: 'error' } : notice;
+  const statusLines = noticeLines(shownNotice, width);
+  // Title, status line(s), summary, history title, run line, table title and header; `m` may
+  // take the account table down to one row (at 80x24 the history has room for a few more lines).
+  const maxHistory = Math.max(1, height - (1 + statusLines + SUMMARY_LINES + 1 + 3) - 1);
   const shownHistory = Math.min(historyCount, history.length, maxHistory);
-  const fixed = 2 + SUMMARY_LINES + (shownHistory + 1) + 2 + 1;
+  const fixed = 1 + statusLines + SUMMARY_LINES + (shownHistory + 1) + 2 + 1;
   const tableRows = Math.max(1, height - fixed);
 
   useHints(
@@ -231,9 +241,13 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
     else if (matches('threadsUp', input, key)) threads(1);
     else if (matches('threadsDown', input, key)) threads(-1);
     else if (matches('note', input, key)) setNote('');
-    else if (matches('historyMore', input, key))
-      setHistoryCount(Math.min(maxHistory, Math.max(shownHistory, 0) + 5, history.length || 1));
-    else if (matches('historyLess', input, key)) setHistoryCount(Math.max(1, shownHistory - 5));
+    else if (matches('historyMore', input, key)) {
+      if (shownHistory >= history.length)
+        setNotice({ text: `all ${history.length} history entries are shown`, kind: 'ok' });
+      else if (shownHistory >= maxHistory)
+        setNotice({ text: 'no room for more history: a taller terminal shows more', kind: 'error' });
+      setHistoryCount(Math.min(maxHistory, shownHistory + HISTORY_STEP, history.length || 1));
+    } else if (matches('historyLess', input, key)) setHistoryCount(Math.max(1, shownHistory - HISTORY_STEP));
     else if (matches('prevRun', input, key)) chooseRun(runIndex + 1);
     else if (matches('nextRun', input, key)) chooseRun(runIndex - 1);
     else if (matches('sortPrev', input, key))
@@ -246,7 +260,6 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
     return true;
   }, isActive);
 
-  const error = loaded.error && !data ? loaded.error : undefined;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold wrap="truncate">
@@ -261,13 +274,7 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
       {note !== undefined ? (
         <TextField label="Note:" value={note} hint="(Enter add, Esc cancel)" width={width} />
       ) : (
-        <StatusLine
-          notice={
-            error
-              ? { text: error, kind: 'error' }
-              : (notice ?? (loaded.error ? { text: loaded.error, kind: 'error' } : undefined))
-          }
-        />
+        <StatusLine wrap notice={shownNotice} />
       )}
       {sync ? (
         <>
