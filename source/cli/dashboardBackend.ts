@@ -3,8 +3,8 @@
 import { testLogin } from '../imap/connection.ts';
 import { controlsFor } from '../engine/controls.ts';
 import type { SyncManager } from '../engine/syncManager.ts';
-import { formatCsv } from '../store/csv.ts';
-import { readUserTextFile, writeUserTextFile } from '../store/dataDir.ts';
+import { exportsDirOf, readUserTextFile, writeUserTextFile } from '../store/dataDir.ts';
+import { runCsv } from '../store/runCsv.ts';
 import type { Store } from '../store/store.ts';
 import type { DashboardBackend, SyncRow } from '../ui/backend.ts';
 import { accessFrom } from './engine.ts';
@@ -62,37 +62,10 @@ export function createDashboardBackend(store: Store, manager: SyncManager, user:
     addNote: (id, text) => manager.addNote(id, text, user),
     testAuth: (settings) => manager.testAuthOf(settings),
     async exportRunCsv(runId, file) {
-      const header = [
-        'User',
-        'Status',
-        'Msgs',
-        'Msgs DL',
-        'Messages Deleted',
-        'Duplicates Deleted',
-        'Folders Created',
-        'Folders Deleted',
-        'Flags Changed',
-        'Errors',
-        'Complete Time',
-      ];
-      const rows = (await syncs.accountRunsOf(runId)).map((r) => [
-        r.account,
-        r.status,
-        ...[
-          r.counters.messages,
-          r.counters.downloaded,
-          r.counters.messagesDeleted,
-          r.counters.duplicatesDeleted,
-          r.counters.foldersCreated,
-          r.counters.foldersDeleted,
-          r.counters.flagsChanged,
-          r.counters.errors,
-        ].map(String),
-        r.completedAt ?? '',
-      ]);
-      writeUserTextFile(file, formatCsv([header, ...rows]));
+      writeUserTextFile(file, runCsv(await syncs.accountRunsOf(runId)), { dataDir: store.dataDir });
       return file;
     },
+    exportsDir: exportsDirOf(store.dataDir),
 
     async listAccounts() {
       return (await store.accounts.list()).map(({ email, admin, displayName, hasPassword }) => ({

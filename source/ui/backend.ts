@@ -92,6 +92,8 @@ export interface DashboardBackend {
   testAuth(settings: SyncSettings): Promise<AuthCheck[]>;
   /** CSV of a run's per-account table, for the migration report; returns the file written. */
   exportRunCsv(runId: string, file: string): Promise<string>;
+  /** Where exports go unless the user edits the path: the data dir's `exports/` (made on first use). */
+  readonly exportsDir: string;
 
   // Account directory (docs/spec.md C2)
   listAccounts(): Promise<DirectoryEntry[]>;

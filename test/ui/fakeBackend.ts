@@ -121,6 +121,7 @@ export function createFakeBackend(): FakeBackend {
   const backend: FakeBackend = {
     user: 'tester',
     dataDir: '/tmp/fake',
+    exportsDir: '/tmp/fake/exports',
     calls,
     syncs,
     runs,

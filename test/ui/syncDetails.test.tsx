@@ -314,17 +314,38 @@ test('live counters of the running run are laid over the stored ones, refreshed 
   await waitForFrame(app.lastFrame, /Throughput\s+\d+\.\d msg\/s \d+(\.\d)? KB\/s ETA \d\d:\d\d:\d\d/);
 });
 
-test('e exports the selected run to a CSV in the current directory and says where', async () => {
+test('e shows the export path (the data dir exports/), Enter writes there and the path shows whole', async () => {
   const backend = createFakeBackend();
-  const app = await openDetails(backend);
+  const app = await openDetails(backend, 0, { columns: 80, rows: 24 });
   await press(app, 'exportCsv');
+  await waitForFrame(app.lastFrame, 'Export to:');
+  assert.equal(backend.calls.length, 0, 'nothing written before Enter');
+  await write(app, '\r');
   const frame = await waitForFrame(app.lastFrame, '✓ Exported the run of 2026-11-30');
   const call = backend.calls.find((c) => c.startsWith('exportRunCsv'))!;
   const [, runId, file] = call.split(' ');
   assert.equal(runId, 'run0002');
-  assert.equal(path.dirname(file!), process.cwd());
+  assert.equal(path.dirname(file!), '/tmp/fake/exports');
   assert.match(path.basename(file!), /^imap-migrate-sync0002ccccdddd-20261130-\d{6}\.csv$/);
-  assert.ok(frame.replace(/\s+/g, '').includes(path.basename(file!).slice(0, 20)));
+  // Wrapped at 80 columns, not cut: every character of the path is on the screen.
+  assert.ok(frame.replace(/\s+/g, '').includes(file!), frame);
+});
+
+test('the export path can be edited before Enter; Esc writes nothing', async () => {
+  const backend = createFakeBackend();
+  const app = await openDetails(backend);
+  await press(app, 'exportCsv');
+  await waitForFrame(app.lastFrame, 'Export to:');
+  await write(app, '\x1b');
+  await waitForFrame(app.lastFrame, (f) => !f.includes('Export to:'));
+  await press(app, 'exportCsv');
+  await waitForFrame(app.lastFrame, 'Export to:');
+  await write(app, '\x15');
+  await type(app, '/srv/reports/run.csv');
+  await waitForFrame(app.lastFrame, '/srv/reports/run.csv');
+  await write(app, '\r');
+  await waitForFrame(app.lastFrame, '✓ Exported the run of');
+  assert.deepEqual(backend.calls, ['exportRunCsv run0002 /srv/reports/run.csv']);
 });
 
 test('Enter opens the selected account', async () => {

@@ -92,6 +92,7 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
   const [historyCount, setHistoryCount] = useState(height >= 40 ? 8 : 3);
   const { notice, setNotice, clearOlderThan } = useTransientNotice();
   const [note, setNote] = useState<string | undefined>(undefined);
+  const [exportPath, setExportPath] = useState<string | undefined>(undefined);
 
   const loaded = useLoad(
     async () => {
@@ -143,12 +144,17 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
   const tableRows = Math.max(1, height - fixed);
 
   useHints(
-    note !== undefined
+    exportPath !== undefined
       ? [
-          { keys: 'Enter', description: 'add note' },
+          { keys: 'Enter', description: 'export' },
           { keys: 'Esc', description: 'cancel' },
         ]
-      : hintsFor(data?.detail.controls),
+      : note !== undefined
+        ? [
+            { keys: 'Enter', description: 'add note' },
+            { keys: 'Esc', description: 'cancel' },
+          ]
+        : hintsFor(data?.detail.controls),
     isActive,
   );
 
@@ -201,11 +207,16 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
     );
   };
 
+  /** `e`: the destination path to confirm or edit, the data dir's exports/ by default (issue 17.5). */
   const exportCsv = () => {
     if (!sync || !run) return setNotice({ text: 'this sync has no run to export yet', kind: 'error' });
-    const file = path.resolve(`imap-migrate-${sync.id}-${fileStamp(run.startedAt)}.csv`);
+    setExportPath(path.join(backend.exportsDir, `imap-migrate-${sync.id}-${fileStamp(run.startedAt)}.csv`));
+  };
+
+  const writeExport = (file: string) => {
+    if (!run) return;
     setNotice({ text: 'Exporting…', kind: 'info' });
-    backend.exportRunCsv(run.id, file).then(
+    backend.exportRunCsv(run.id, path.resolve(file)).then(
       (written) => setNotice({ text: `Exported the run of ${formatTime(run.startedAt)} to ${written}`, kind: 'ok' }),
       (error: unknown) => setNotice({ text: errorMessage(error), kind: 'error' }),
     );
@@ -218,6 +229,17 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
   };
 
   useKeys((input, key) => {
+    if (exportPath !== undefined) {
+      if (matches('open', input, key)) {
+        setExportPath(undefined);
+        if (exportPath.trim()) writeExport(exportPath.trim());
+      } else if (matches('back', input, key)) setExportPath(undefined);
+      else {
+        const next = editText(exportPath, input, key);
+        if (next !== undefined) setExportPath(next);
+      }
+      return true;
+    }
     if (note !== undefined) {
       if (matches('open', input, key)) {
         const text = note.trim();
@@ -271,7 +293,9 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
             : '  loading…'}
         </Text>
       </Text>
-      {note !== undefined ? (
+      {exportPath !== undefined ? (
+        <TextField label="Export to:" value={exportPath} hint="(Enter export, Esc cancel)" width={width} />
+      ) : note !== undefined ? (
         <TextField label="Note:" value={note} hint="(Enter add, Esc cancel)" width={width} />
       ) : (
         <StatusLine wrap notice={shownNotice} />
