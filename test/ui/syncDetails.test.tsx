@@ -237,6 +237,28 @@ test('a confirmation clears after a few seconds; a long message wraps instead of
   }
 });
 
+test('v shows the history whole: a note cut at 80 columns reads in full, wrapped', async () => {
+  const backend = createFakeBackend();
+  const note =
+    'Moved MX at 15:00? quick check: the new server answers on 993 and the old one still takes mail until Friday END';
+  backend.history.unshift({
+    syncId: 'sync0002ccccdddd',
+    at: '2026-11-30T10:00:00.000Z',
+    type: 'Note',
+    note,
+    user: 'tester',
+  });
+  const app = await openDetails(backend, 0, { columns: 80, rows: 24 });
+  const cut = await waitForFrame(app.lastFrame, 'Moved MX at 15:00?');
+  assert.ok(!cut.includes('END'), 'the table row is cut at 80 columns');
+  await press(app, 'details');
+  const frame = await waitForFrame(app.lastFrame, 'END');
+  assert.ok(frame.replace(/[\s│]+/g, ' ').includes(note), frame);
+  for (const line of linesOf(frame)) assert.ok([...line].length <= 80, `too wide: ${line}`);
+  await write(app, '\x1b');
+  await waitForFrame(app.lastFrame, (f) => !f.includes('END') && f.includes('Date Created'));
+});
+
 test('the run selector lists every run; [ and ] switch the account table between them', async () => {
   const backend = createFakeBackend();
   backend.runs.splice(1, 0, {

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import type { Control, ControlTable, DashboardBackend, SyncRecord } from '../backend.ts';
 import { mergeLive, progressOf, sortAccounts, type SortKey } from '../accounts.ts';
 import { AccountTable, nextSortField } from '../components/AccountTable.tsx';
+import { DetailPopup, detailLines, type DetailEntry } from '../components/DetailPopup.tsx';
 import { HistoryPane } from '../components/HistoryPane.tsx';
 import { ProgressLine } from '../components/ProgressBar.tsx';
 import { noticeLines, StatusLine, useTransientNotice, type Notice } from '../components/StatusLine.tsx';
@@ -31,6 +32,7 @@ const VIEW: Command[] = [
   'historyMore',
   'historyLess',
   'exportCsv',
+  'details',
   'up',
   'down',
   'pageUp',
@@ -93,6 +95,7 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
   const { notice, setNotice, clearOlderThan } = useTransientNotice();
   const [note, setNote] = useState<string | undefined>(undefined);
   const [exportPath, setExportPath] = useState<string | undefined>(undefined);
+  const [popup, setPopup] = useState<{ title: string; entries: DetailEntry[]; offset: number } | undefined>(undefined);
 
   const loaded = useLoad(
     async () => {
@@ -229,6 +232,14 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
   };
 
   useKeys((input, key) => {
+    if (popup) {
+      const count = detailLines(popup.entries, width).length;
+      const move = (offset: number) => setPopup({ ...popup, offset: Math.max(0, Math.min(count - 1, offset)) });
+      if (matches('back', input, key) || matches('open', input, key) || matches('details', input, key))
+        setPopup(undefined);
+      else navigate(input, key, popup.offset, count, Math.max(1, height - 5), move);
+      return true;
+    }
     if (exportPath !== undefined) {
       if (matches('open', input, key)) {
         setExportPath(undefined);
@@ -278,6 +289,15 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
       setSort({ field: nextSortField(width, sort.field, 1), descending: false });
     else if (matches('sortReverse', input, key)) setSort({ ...sort, descending: !sort.descending });
     else if (matches('exportCsv', input, key)) exportCsv();
+    else if (matches('details', input, key))
+      setPopup({
+        title: `History of sync ${syncId.slice(0, 8)}`,
+        offset: 0,
+        entries: history.map((entry) => ({
+          heading: `${formatTime(entry.at)}  ${entry.type}${entry.user ? `  (${entry.user})` : ''}`,
+          body: entry.note,
+        })),
+      });
     else return false;
     return true;
   }, isActive);
@@ -300,7 +320,15 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
       ) : (
         <StatusLine wrap notice={shownNotice} />
       )}
-      {sync ? (
+      {popup ? (
+        <DetailPopup
+          title={popup.title}
+          entries={popup.entries}
+          offset={popup.offset}
+          width={width}
+          height={Math.max(3, height - 1 - statusLines)}
+        />
+      ) : sync ? (
         <>
           <SyncSummary
             sync={sync}
