@@ -31,7 +31,6 @@ import {
 import { WorkerPool } from './workerPool.ts';
 
 export * from './managerTypes.ts';
-export { nextLoopPass } from './runContinuation.ts';
 
 export interface SyncManagerDeps {
   syncs: SyncRepositoryPort;
@@ -113,6 +112,10 @@ export class SyncManager extends EventEmitter {
   }
 
   private async check(sync: SyncRecord, control: Control): Promise<RunRecord | undefined> {
+    // Refused whatever the runs (a Manual sync never ran): said before the runs are read, so
+    // that a refused control leaves the data dir as it was.
+    const early = refusal(control, sync.status, sync.status !== 'Manual');
+    if (early) throw new ControlError(`sync ${sync.id}: ${early}`);
     const [lastRun] = await this.deps.syncs.runsOf(sync.id);
     const refused = refusal(control, sync.status, lastRun !== undefined);
     if (refused) throw new ControlError(`sync ${sync.id}: ${refused}`);
@@ -324,9 +327,7 @@ export class SyncManager extends EventEmitter {
   }
 
   /** Resolves once every notification so far is sent (or failed) and in the history. */
-  async idle(): Promise<void> {
-    await this.notifications.idle();
-  }
+  idle = (): Promise<void> => this.notifications.idle();
 
   /** Runs the sync: a new run, or the paused run `resumed` going on. */
   private async launch(
