@@ -1,9 +1,10 @@
 // The dashboard's backend: the store and the sync manager of this process behind the
 // DashboardBackend interface the UI is written against.
 import { testLogin } from '../imap/connection.ts';
+import { controlsFor } from '../engine/controls.ts';
 import type { SyncManager } from '../engine/syncManager.ts';
-import { formatCsv } from '../store/csv.ts';
-import { readUserTextFile, writeUserTextFile } from '../store/dataDir.ts';
+import { exportsDirOf, readUserTextFile, writeUserTextFile } from '../store/dataDir.ts';
+import { runCsv } from '../store/runCsv.ts';
 import type { Store } from '../store/store.ts';
 import type { DashboardBackend, SyncRow } from '../ui/backend.ts';
 import { accessFrom } from './engine.ts';
@@ -17,12 +18,21 @@ export function createDashboardBackend(store: Store, manager: SyncManager, user:
 
     async listSyncs() {
       const rows: SyncRow[] = [];
-      for (const sync of await syncs.list()) rows.push({ sync, lastRun: (await syncs.runsOf(sync.id))[0] });
+      for (const sync of await syncs.list()) {
+        const [lastRun] = await syncs.runsOf(sync.id);
+        rows.push({ sync, lastRun, controls: controlsFor(sync.status, lastRun !== undefined) });
+      }
       return rows;
     },
     async getSync(id) {
       const sync = await syncs.get(id);
-      return { sync, runs: await syncs.runsOf(sync.id), history: await syncs.historyOf(sync.id) };
+      const runs = await syncs.runsOf(sync.id);
+      return {
+        sync,
+        runs,
+        history: await syncs.historyOf(sync.id),
+        controls: controlsFor(sync.status, runs.length > 0),
+      };
     },
     accountRuns: (runId) => syncs.accountRunsOf(runId),
     liveRuns: () => manager.liveRuns(),
@@ -39,6 +49,9 @@ export function createDashboardBackend(store: Store, manager: SyncManager, user:
     async pause(id) {
       await manager.pause(id, user);
     },
+    async resume(id) {
+      await manager.resume(id, user);
+    },
     async stop(id) {
       await manager.stop(id, user);
     },
@@ -49,37 +62,10 @@ export function createDashboardBackend(store: Store, manager: SyncManager, user:
     addNote: (id, text) => manager.addNote(id, text, user),
     testAuth: (settings) => manager.testAuthOf(settings),
     async exportRunCsv(runId, file) {
-      const header = [
-        'User',
-        'Status',
-        'Msgs',
-        'Msgs DL',
-        'Messages Deleted',
-        'Duplicates Deleted',
-        'Folders Created',
-        'Folders Deleted',
-        'Flags Changed',
-        'Errors',
-        'Complete Time',
-      ];
-      const rows = (await syncs.accountRunsOf(runId)).map((r) => [
-        r.account,
-        r.status,
-        ...[
-          r.counters.messages,
-          r.counters.downloaded,
-          r.counters.messagesDeleted,
-          r.counters.duplicatesDeleted,
-          r.counters.foldersCreated,
-          r.counters.foldersDeleted,
-          r.counters.flagsChanged,
-          r.counters.errors,
-        ].map(String),
-        r.completedAt ?? '',
-      ]);
-      writeUserTextFile(file, formatCsv([header, ...rows]));
+      writeUserTextFile(file, runCsv(await syncs.accountRunsOf(runId)), { dataDir: store.dataDir });
       return file;
     },
+    exportsDir: exportsDirOf(store.dataDir),
 
     async listAccounts() {
       return (await store.accounts.list()).map(({ email, admin, displayName, hasPassword }) => ({

@@ -1,76 +1,34 @@
 // The engine facade the CLI, the headless scheduler and the dashboard drive (docs/spec.md D2–D5,
-// L2, S1, N1): syncs and their runs in this process, the controls valid in each status,
-// history entries, live thread changes, scheduling and loops, recovery after a crash.
+// L2, S1, N1): syncs and their runs in this process, the controls valid in each status
+// (source/engine/controls.ts), history entries, live thread changes, scheduling and loops,
+// recovery after a crash.
 import { EventEmitter } from 'node:events';
-import { testLogin, type LoginTestResult } from '../imap/connection.ts';
-import type { EngineResources } from './engineResources.ts';
 import { KeyedQueue } from './keyedQueue.ts';
-import type { CopyStateStore } from './ports.ts';
-import { executeRun, NoDestinationError, type AccessPort, type OpenSession } from './runExecution.ts';
+import { checkLogins } from './authCheck.ts';
+import { controlsFor, refusal, type Control, type ControlTable } from './controls.ts';
 import {
-  buildJobs,
-  finishedStatus,
-  RESTARTABLE,
+  ControlError,
+  type AuthCheck,
+  type LiveRun,
+  type ManagerEvent,
+  type RunOutcome,
+  type SyncManagerDeps,
+} from './managerTypes.ts';
+import { NotificationQueue } from './notificationQueue.ts';
+import { continuedRecord, finishedAccounts } from './runContinuation.ts';
+import { endRun, type AbortReason, type RunEndContext } from './runEnd.ts';
+import { executeRun, NoDestinationError } from './runExecution.ts';
+import {
   type AccountRunRecord,
-  type HistoryEntry,
   type HistoryType,
   type RunRecord,
   type SyncRecord,
   type SyncSettings,
   type SyncStatus,
 } from './syncModel.ts';
-import type { AccountEvent } from './types.ts';
 import { WorkerPool } from './workerPool.ts';
 
-/** Where syncs, runs, per-account results and history live (the store implements it). */
-export interface SyncRepositoryPort {
-  get(id: string): Promise<SyncRecord>;
-  list(): Promise<SyncRecord[]>;
-  create(
-    settings: SyncSettings,
-    status: SyncStatus,
-    extra?: { nextRunAt?: string; recreatedFrom?: string },
-  ): Promise<SyncRecord>;
-  update(id: string, patch: Partial<SyncSettings>): Promise<void>;
-  setStatus(id: string, status: SyncStatus, nextRunAt?: string): Promise<void>;
-  startRun(syncId: string): Promise<RunRecord>;
-  finishRun(runId: string, status: SyncStatus, completed: boolean): Promise<void>;
-  markRunInterrupted(runId: string): Promise<void>;
-  runsOf(syncId: string): Promise<RunRecord[]>;
-  saveAccountRun(record: AccountRunRecord): Promise<void>;
-  accountRunsOf(runId: string): Promise<AccountRunRecord[]>;
-  addHistory(entry: HistoryEntry): Promise<void>;
-  historyOf(syncId: string): Promise<HistoryEntry[]>;
-}
-
-export type NotificationKind = 'run-start' | 'run-end' | 'account-failed' | 'sync-stopped';
-
-export interface SyncNotification {
-  kind: NotificationKind;
-  sync: SyncRecord;
-  run: RunRecord;
-  accounts: AccountRunRecord[];
-  /** Who stopped the sync (sync-stopped). */
-  user?: string;
-}
-
-/** Sends the notifications of docs/spec.md N1; undefined when the sync has nobody to notify. */
-export interface NotifyPort {
-  notify(notification: SyncNotification): Promise<{ ok: boolean; detail: string } | undefined>;
-}
-
-export interface SyncManagerDeps {
-  syncs: SyncRepositoryPort;
-  state: CopyStateStore;
-  access: AccessPort;
-  notifier?: NotifyPort;
-  openSession?: OpenSession;
-  /** The byte budget and lane permits of the process, from the composition root. */
-  resources?: EngineResources;
-}
-
-/** A control that does not apply to the sync's status (exit 2 from the CLI). */
-export class ControlError extends Error {}
+export * from './managerTypes.ts';
 
 interface ActiveRun {
   sync: SyncRecord;
@@ -78,40 +36,27 @@ interface ActiveRun {
   controller: AbortController;
   pool: WorkerPool;
   live: Map<string, AccountRunRecord>;
+  /** The run's accounts as they were when it resumed (empty for a new run). */
+  before: Map<string, AccountRunRecord>;
   done: Promise<RunOutcome>;
-}
-
-export interface RunOutcome {
-  run: RunRecord;
-  status: SyncStatus;
-  accounts: AccountRunRecord[];
-}
-
-export interface LiveRun {
-  syncId: string;
-  run: RunRecord;
-  threads: number;
-  accounts: AccountRunRecord[];
-}
-
-export type ManagerEvent =
-  { type: 'account'; syncId: string; event: AccountEvent } | { type: 'status'; syncId: string; status: SyncStatus };
-
-/** Why a run was aborted: the signal's reason. "shutdown" is the process ending (system pause). */
-type AbortReason = 'pause' | 'stop' | 'shutdown';
-
-export interface AuthCheck {
-  account: string;
-  source: LoginTestResult;
-  destination: LoginTestResult;
 }
 
 export class SyncManager extends EventEmitter {
   private readonly active = new Map<string, ActiveRun>();
   private readonly locks = new KeyedQueue();
+  private readonly notifications: NotificationQueue;
+  private readonly threadChanges = new Map<string, { from: number; at: number; user: string }>();
+  private readonly runEnd: RunEndContext;
 
   constructor(private readonly deps: SyncManagerDeps) {
     super();
+    this.notifications = new NotificationQueue(deps.notifier, (syncId, type, note) => this.history(syncId, type, note));
+    this.runEnd = {
+      syncs: deps.syncs,
+      setStatus: (syncId, status, nextRunAt) => this.setStatus(syncId, status, nextRunAt),
+      history: (syncId, type, note) => this.history(syncId, type, note),
+      notify: (notification) => this.notifications.send(notification),
+    };
   }
 
   private async history(syncId: string, type: HistoryType, note = '', user = ''): Promise<void> {
@@ -127,14 +72,44 @@ export class SyncManager extends EventEmitter {
     return this.active.has(syncId);
   }
 
-  /** The running syncs of this process with every account's latest counters. */
+  /** The running syncs of this process with every account's latest counters for the whole run. */
   liveRuns(): LiveRun[] {
     return [...this.active.values()].map((active) => ({
       syncId: active.sync.id,
       run: active.run,
       threads: active.pool.size,
-      accounts: [...active.live.values()].map((record) => ({ ...record, counters: { ...record.counters } })),
+      accounts: this.runAccounts(active),
     }));
+  }
+
+  private runAccounts(active: Pick<ActiveRun, 'live' | 'before'>): AccountRunRecord[] {
+    const accounts = new Map(active.before);
+    for (const [account, record] of active.live) {
+      accounts.set(
+        account,
+        continuedRecord(active.before.get(account), { ...record, counters: { ...record.counters } }),
+      );
+    }
+    return [...accounts.values()];
+  }
+
+  /** The controls that act on the sync now (docs/spec.md D2). */
+  async controls(id: string): Promise<ControlTable> {
+    const sync = await this.deps.syncs.get(id);
+    return controlsFor(sync.status, (await this.deps.syncs.runsOf(sync.id)).length > 0);
+  }
+
+  private async check(sync: SyncRecord, control: Control): Promise<RunRecord | undefined> {
+    // Refused whatever the runs (a Manual sync never ran): said before the runs are read, so
+    // that a refused control leaves the data dir as it was.
+    const early = refusal(control, sync.status, sync.status !== 'Manual');
+    if (early) throw new ControlError(`sync ${sync.id}: ${early}`);
+    const [lastRun] = await this.deps.syncs.runsOf(sync.id);
+    const refused = refusal(control, sync.status, lastRun !== undefined);
+    if (refused) throw new ControlError(`sync ${sync.id}: ${refused}`);
+    if (sync.status === 'Running' && !this.active.has(sync.id) && control !== 'stop')
+      throw new ControlError(`sync ${sync.id} is running in another process; control it there`);
+    return lastRun;
   }
 
   async create(settings: SyncSettings, user: string, recreatedFrom?: string): Promise<SyncRecord> {
@@ -172,106 +147,107 @@ export class SyncManager extends EventEmitter {
     return recovered;
   }
 
-  /** Start (docs/spec.md D2): a manual sync, or a scheduled one before its time. */
+  /** Start (docs/spec.md D2): a manual, scheduled or stopped sync; a paused run goes on. */
   async start(id: string, user: string): Promise<RunRecord> {
     const sync = await this.deps.syncs.get(id);
-    if (this.active.has(sync.id)) throw new ControlError(`sync ${sync.id} is already running`);
-    if (sync.status !== 'Manual' && sync.status !== 'Scheduled') {
-      throw new ControlError(
-        `sync ${sync.id} is ${sync.status}: Start applies to a Manual or Scheduled sync; use restart`,
-      );
-    }
-    return this.launch(sync, 'Sync - User Start', user);
+    return this.continueOrStart(sync, await this.check(sync, sync.status === 'Paused' ? 'resume' : 'start'), user);
+  }
+
+  /** Resume: a paused run goes on, the same run (a sync paused before its start starts). */
+  async resume(id: string, user: string): Promise<RunRecord> {
+    const sync = await this.deps.syncs.get(id);
+    return this.continueOrStart(sync, await this.check(sync, 'resume'), user);
+  }
+
+  private continueOrStart(sync: SyncRecord, lastRun: RunRecord | undefined, user: string): Promise<RunRecord> {
+    const paused = lastRun?.status === 'Paused' ? lastRun : undefined;
+    return this.launch(sync, paused ? 'Sync - User Resume' : 'Sync - User Start', user, paused);
   }
 
   /** Restart (docs/spec.md D2): a new run that continues where the last left off. */
   async restart(id: string, user: string): Promise<RunRecord> {
     const sync = await this.deps.syncs.get(id);
-    if (this.active.has(sync.id)) throw new ControlError(`sync ${sync.id} is running; pause or stop it first`);
-    if (!RESTARTABLE.includes(sync.status)) {
-      throw new ControlError(
-        `sync ${sync.id} is ${sync.status}: Restart applies to a paused, stopped, interrupted or completed sync`,
-      );
-    }
-    return this.launch(sync, 'Sync - User Restart', user);
+    await this.closePausedRun(await this.check(sync, 'restart'));
+    return this.launch(sync, 'Sync - User Restart', user, undefined);
   }
 
-  /** Start or restart, whichever applies. */
+  /** Start, resume or restart, whichever applies. */
   async startOrRestart(id: string, user: string): Promise<RunRecord> {
     const sync = await this.deps.syncs.get(id);
-    return sync.status === 'Manual' || sync.status === 'Scheduled' ? this.start(id, user) : this.restart(id, user);
+    const controls = controlsFor(sync.status, true);
+    return controls.start.applies ? this.start(id, user) : this.restart(id, user);
+  }
+
+  /** A paused run that a new run replaces ends there, so that nothing resumes it later. */
+  private async closePausedRun(run: RunRecord | undefined): Promise<void> {
+    if (run?.status === 'Paused') await this.deps.syncs.finishRun(run.id, 'Stopped', false);
   }
 
   /**
-   * Start or restart from a process that does not run syncs itself (a CLI command while no
-   * scheduler runs): the sync becomes due now and the next `imap-migrate run` or dashboard
-   * starts it.
+   * Start, resume or restart from a process that does not run syncs itself (a CLI command while
+   * no scheduler runs): the sync becomes due now and the next `imap-migrate run` or dashboard
+   * starts it (a paused run goes on).
    */
   async queueStart(id: string, user: string, control: 'start' | 'restart'): Promise<SyncRecord> {
     const sync = await this.deps.syncs.get(id);
-    const fresh = sync.status === 'Manual' || sync.status === 'Scheduled';
-    if (control === 'start' && !fresh) {
-      throw new ControlError(
-        `sync ${sync.id} is ${sync.status}: Start applies to a Manual or Scheduled sync; use restart`,
-      );
-    }
-    if (control === 'restart' && !RESTARTABLE.includes(sync.status)) {
-      throw new ControlError(
-        `sync ${sync.id} is ${sync.status}: Restart applies to a paused, stopped, interrupted or completed sync`,
-      );
-    }
+    const lastRun = await this.check(sync, control);
+    const resuming = control === 'start' && sync.status === 'Paused' && lastRun?.status === 'Paused';
+    if (control === 'restart') await this.closePausedRun(lastRun);
     await this.setStatus(sync.id, 'Scheduled', new Date().toISOString());
-    await this.history(
-      sync.id,
-      fresh ? 'Sync - User Start' : 'Sync - User Restart',
-      'queued: starts when `imap-migrate run` or the dashboard runs',
-      user,
-    );
+    const type = resuming ? 'Sync - User Resume' : control === 'start' ? 'Sync - User Start' : 'Sync - User Restart';
+    await this.history(sync.id, type, 'queued: starts when `imap-migrate run` or the dashboard runs', user);
     return sync;
   }
 
   /** Pause (docs/spec.md D2): accounts stop at the next safe point. Resolves once they have. */
   async pause(id: string, user: string): Promise<SyncStatus> {
     const sync = await this.deps.syncs.get(id);
+    await this.check(sync, 'pause');
     const active = this.active.get(sync.id);
     if (active) {
       await this.history(sync.id, 'Sync - User Pause', '', user);
       active.controller.abort('pause' satisfies AbortReason);
       return (await active.done).status;
     }
-    if (sync.status === 'Scheduled') {
-      await this.setStatus(sync.id, 'Paused');
-      await this.history(sync.id, 'Sync - User Pause', 'before its start', user);
-      return 'Paused';
-    }
-    throw new ControlError(`sync ${sync.id} is ${sync.status}: Pause applies to a running or scheduled sync`);
+    await this.setStatus(sync.id, 'Paused');
+    await this.history(sync.id, 'Sync - User Pause', 'before its start', user);
+    return 'Paused';
   }
 
   /** Stop (docs/spec.md D2). Resolves once every account has stopped. */
   async stop(id: string, user: string): Promise<SyncStatus> {
     const sync = await this.deps.syncs.get(id);
+    const lastRun = await this.check(sync, 'stop');
     const active = this.active.get(sync.id);
     if (active) {
       await this.history(sync.id, 'Sync - User Stop', '', user);
       active.controller.abort('stop' satisfies AbortReason);
       return (await active.done).status;
     }
-    if (['Scheduled', 'Manual', 'Paused', 'Interrupted'].includes(sync.status)) {
-      await this.setStatus(sync.id, 'Stopped');
-      await this.history(sync.id, 'Sync - User Stop', '', user);
-      return 'Stopped';
-    }
-    throw new ControlError(
-      `sync ${sync.id} is ${sync.status}: Stop applies to a running, scheduled, manual, paused or interrupted sync`,
-    );
+    await this.closePausedRun(lastRun);
+    await this.setStatus(sync.id, 'Stopped');
+    await this.history(sync.id, 'Sync - User Stop', '', user);
+    return 'Stopped';
   }
 
-  /** Threads (docs/spec.md D3): takes effect at once, without stopping accounts in progress. */
+  /**
+   * Threads (docs/spec.md D3): takes effect at once, without stopping accounts in progress.
+   * Changes by one person in quick succession make one history entry ("3 to 6").
+   */
   async setThreads(id: string, threads: number, user: string): Promise<void> {
     const sync = await this.deps.syncs.get(id);
     if (threads === sync.threads) return;
     await this.deps.syncs.update(sync.id, { threads });
     this.active.get(sync.id)?.pool.setLimit(threads);
+    const now = Date.now();
+    const last = this.threadChanges.get(sync.id);
+    const window = this.deps.threadsCoalesceMs ?? 5000;
+    if (last && last.user === user && now - last.at <= window) {
+      this.threadChanges.set(sync.id, { ...last, at: now });
+      const note = `${last.from} to ${threads}`;
+      return this.deps.syncs.updateLatestHistory(sync.id, 'Threads Changed', { at: new Date(now).toISOString(), note });
+    }
+    this.threadChanges.set(sync.id, { from: sync.threads, at: now, user });
     await this.history(sync.id, 'Threads Changed', `${sync.threads} to ${threads}`, user);
   }
 
@@ -281,8 +257,8 @@ export class SyncManager extends EventEmitter {
   }
 
   /**
-   * Starts every Scheduled sync that is due (docs/spec.md S1). Returns the ids started and when the
-   * next one is due, from one listing of the syncs.
+   * Starts every Scheduled sync that is due (docs/spec.md S1); a run paused by the end of a
+   * process, or queued for resume, goes on. Returns the ids started and when the next is due.
    */
   async tick(now = new Date()): Promise<{ started: string[]; nextDue?: Date }> {
     const started: string[] = [];
@@ -295,7 +271,9 @@ export class SyncManager extends EventEmitter {
         continue;
       }
       try {
-        await this.launch(sync, 'Sync - System Start', '');
+        const [lastRun] = await this.deps.syncs.runsOf(sync.id);
+        const paused = lastRun?.status === 'Paused' ? lastRun : undefined;
+        await this.launch(sync, paused ? 'Sync - System Resume' : 'Sync - System Start', '', paused);
         started.push(sync.id);
       } catch (error) {
         // Not retried every tick: the sync waits for a person to fix the cause and restart it.
@@ -317,7 +295,7 @@ export class SyncManager extends EventEmitter {
 
   /**
    * The process is ending (SIGTERM, quit): every run pauses at a safe point and is put back
-   * to Scheduled, so the next `imap-migrate run` or dashboard picks it up again.
+   * to Scheduled, so the next `imap-migrate run` or dashboard resumes it.
    */
   async shutdown(): Promise<void> {
     const runs = [...this.active.values()];
@@ -333,79 +311,48 @@ export class SyncManager extends EventEmitter {
 
   /** The same for settings not yet saved as a sync (the wizard's step 2). */
   async testAuthOf(sync: SyncSettings, concurrency = 4): Promise<AuthCheck[]> {
-    const destination = this.deps.access.destination();
-    if (!destination) throw new NoDestinationError();
-    const { jobs, refused } = buildJobs(sync, destination, await this.deps.access.directory());
-    const pool = new WorkerPool(concurrency);
-    const checks = await Promise.all(
-      jobs.map((job) =>
-        pool.run(async () => ({
-          account: job.account,
-          source: await testLogin(job.source.endpoint, job.source.credentials),
-          destination: await testLogin(job.destination.endpoint, job.destination.credentials),
-        })),
-      ),
-    );
-    const notPossible = refused.map(({ account, reason }) => {
-      const result: LoginTestResult = { ok: false, code: 'AUTH_FAILED', reason };
-      return { account, source: result, destination: result };
-    });
-    return [...checks, ...notPossible].sort((a, b) => a.account.localeCompare(b.account));
-  }
-
-  private readonly pendingNotifications = new Set<Promise<void>>();
-
-  /** Sends in the background (a slow SMTP server never holds a run up); see idle(). */
-  private notify(notification: SyncNotification): void {
-    if (!this.deps.notifier) return;
-    const sending = this.deliver(notification).finally(() => this.pendingNotifications.delete(sending));
-    this.pendingNotifications.add(sending);
+    return checkLogins(this.deps.access, sync, concurrency);
   }
 
   /** Resolves once every notification so far is sent (or failed) and in the history. */
-  async idle(): Promise<void> {
-    while (this.pendingNotifications.size > 0) await Promise.all([...this.pendingNotifications]);
-  }
+  idle = (): Promise<void> => this.notifications.idle();
 
-  private async deliver(notification: SyncNotification): Promise<void> {
-    if (!this.deps.notifier) return;
-    try {
-      const outcome = await this.deps.notifier.notify(notification);
-      if (!outcome) return;
-      await this.history(
-        notification.sync.id,
-        outcome.ok ? 'Notification Sent' : 'Notification Failed',
-        outcome.detail,
-      );
-    } catch (error) {
-      await this.history(
-        notification.sync.id,
-        'Notification Failed',
-        `${notification.kind}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-  }
-
-  private async launch(sync: SyncRecord, type: HistoryType, user: string): Promise<RunRecord> {
+  /** Runs the sync: a new run, or the paused run `resumed` going on. */
+  private async launch(
+    sync: SyncRecord,
+    type: HistoryType,
+    user: string,
+    resumed: RunRecord | undefined,
+  ): Promise<RunRecord> {
     const destination = this.deps.access.destination();
     if (!destination) throw new NoDestinationError();
     const directory = await this.deps.access.directory();
-    const run = await this.deps.syncs.startRun(sync.id);
+    const run = resumed ? await this.deps.syncs.resumeRun(resumed.id) : await this.deps.syncs.startRun(sync.id);
+    const before = new Map(
+      resumed ? (await this.deps.syncs.accountRunsOf(run.id)).map((record) => [record.account, record]) : [],
+    );
+    const finished = finishedAccounts([...before.values()]);
     await this.setStatus(sync.id, 'Running');
-    await this.history(sync.id, type, `run started ${run.startedAt}`, user);
+    await this.history(
+      sync.id,
+      type,
+      resumed ? `run of ${run.startedAt} goes on` : `run started ${run.startedAt}`,
+      user,
+    );
     const controller = new AbortController();
     const pool = new WorkerPool(sync.threads);
     const live = new Map<string, AccountRunRecord>();
     const done = (async (): Promise<RunOutcome> => {
-      this.notify({ kind: 'run-start', sync, run, accounts: [] });
-      const accounts = await executeRun(
-        sync,
+      if (!resumed) this.notifications.send({ kind: 'run-start', sync, run, accounts: [] });
+      await executeRun(
+        { ...sync, accounts: sync.accounts.filter((account) => !finished.has(account.email)) },
         run,
         destination,
         directory,
         {
           state: this.deps.state,
-          saveAccountRun: (record) => this.deps.syncs.saveAccountRun(record),
+          saveAccountRun: (record) =>
+            this.deps.syncs.saveAccountRun(continuedRecord(before.get(record.account), record)),
           openSession: this.deps.openSession,
           resources: this.deps.resources,
         },
@@ -415,15 +362,15 @@ export class SyncManager extends EventEmitter {
           signal: controller.signal,
           onEvent: (event) => this.emit('event', { type: 'account', syncId: sync.id, event } satisfies ManagerEvent),
           onAccountDone: (record) => {
-            if (record.status === 'failed') this.notify({ kind: 'account-failed', sync, run, accounts: [record] });
+            if (record.status === 'failed')
+              this.notifications.send({ kind: 'account-failed', sync, run, accounts: [record] });
           },
         },
         live,
       );
-      return this.finish(sync, run, accounts, controller.signal, user);
+      return endRun(this.runEnd, sync, run, this.runAccounts({ live, before }), controller.signal, user);
     })();
-    const active: ActiveRun = { sync, run, controller, pool, live, done };
-    this.active.set(sync.id, active);
+    this.active.set(sync.id, { sync, run, controller, pool, live, before, done });
     done
       .catch(async (error: unknown) => {
         // The run itself broke (e.g. the store failed): say so and leave it restartable.
@@ -436,60 +383,4 @@ export class SyncManager extends EventEmitter {
       .finally(() => this.active.delete(sync.id));
     return run;
   }
-
-  private async finish(
-    sync: SyncRecord,
-    run: RunRecord,
-    accounts: AccountRunRecord[],
-    signal: AbortSignal,
-    user: string,
-  ): Promise<RunOutcome> {
-    const reason = signal.aborted ? (signal.reason as AbortReason) : undefined;
-    if (reason === 'pause' || reason === 'stop') {
-      const status: SyncStatus = reason === 'pause' ? 'Paused' : 'Stopped';
-      await this.deps.syncs.finishRun(run.id, status, false);
-      await this.setStatus(sync.id, status);
-      if (reason === 'stop') this.notify({ kind: 'sync-stopped', sync, run: { ...run, status }, accounts, user });
-      return { run: { ...run, status }, status, accounts };
-    }
-    if (reason === 'shutdown') {
-      await this.deps.syncs.finishRun(run.id, 'Paused', false);
-      await this.setStatus(sync.id, 'Scheduled', new Date().toISOString());
-      await this.history(
-        sync.id,
-        'Sync - System Pause',
-        'the process is ending; the sync continues when imap-migrate runs again',
-      );
-      return { run: { ...run, status: 'Paused' }, status: 'Scheduled', accounts };
-    }
-    const status = finishedStatus(
-      accounts.map((a) => ({ status: a.status === 'interrupted' ? 'failed' : a.status, counters: a.counters })),
-    );
-    const completedAt = new Date().toISOString();
-    await this.deps.syncs.finishRun(run.id, status, true);
-    const failed = accounts.filter((a) => a.status !== 'complete' || a.counters.errors > 0).length;
-    await this.history(
-      sync.id,
-      status === 'Complete' ? 'Sync - Complete' : 'Sync - Complete with errors',
-      `${accounts.length - failed} of ${accounts.length} accounts without error`,
-    );
-    const finishedRun = { ...run, status, completedAt };
-    this.notify({ kind: 'run-end', sync, run: finishedRun, accounts });
-    const current = await this.deps.syncs.get(sync.id);
-    const next = nextLoopPass(current, run, new Date());
-    if (next) await this.setStatus(sync.id, 'Scheduled', next);
-    else await this.setStatus(sync.id, status);
-    return { run: finishedRun, status, accounts };
-  }
-}
-
-/** When the next pass of a looping sync is due, or undefined when the loop is over. */
-export function nextLoopPass(
-  sync: Pick<SyncRecord, 'loopUntil' | 'loopIntervalMs'>,
-  run: Pick<RunRecord, 'startedAt'>,
-  now: Date,
-): string | undefined {
-  if (!sync.loopUntil) return undefined;
-  const next = Math.max(now.getTime(), Date.parse(run.startedAt) + sync.loopIntervalMs);
-  return next < Date.parse(sync.loopUntil) ? new Date(next).toISOString() : undefined;
 }

@@ -88,6 +88,10 @@ export interface RunRecord {
   startedAt: string;
   completedAt?: string;
   status: SyncStatus;
+  /** Time spent paused between resumes of this run, left out of its running time. */
+  pausedMs?: number;
+  /** When the run paused, while it is Paused. */
+  pausedAt?: string;
 }
 
 /** An account's state in a run; `interrupted` when the process died while it ran. */
@@ -199,6 +203,8 @@ export const HISTORY_TYPES = [
   'Sync - System Start',
   'Sync - User Pause',
   'Sync - System Pause',
+  'Sync - User Resume',
+  'Sync - System Resume',
   'Sync - User Stop',
   'Sync - User Restart',
   'Sync - Complete',

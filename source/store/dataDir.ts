@@ -116,12 +116,25 @@ export function readPasswordFile(file: string): string {
   return first;
 }
 
+/** Where the dashboard's exports go by default: `exports/` in the data dir (created on first export). */
+export function exportsDirOf(dataDir: string): string {
+  return path.join(dataDir, 'exports');
+}
+
 /**
  * Writes a user-named file. With `private`, the file is created 0600 (and an existing
- * one is narrowed to 0600 before the content goes in).
+ * one is narrowed to 0600 before the content goes in). With `dataDir`, a file in the data
+ * dir's exports folder gets that folder created first.
  */
-export function writeUserTextFile(file: string, text: string, options: { private?: boolean } = {}): void {
+export function writeUserTextFile(
+  file: string,
+  text: string,
+  options: { private?: boolean; dataDir?: string } = {},
+): void {
   try {
+    const exportsDir = options.dataDir ? exportsDirOf(options.dataDir) : undefined;
+    if (exportsDir && path.resolve(path.dirname(file)) === path.resolve(exportsDir))
+      fs.mkdirSync(exportsDir, { recursive: true, mode: 0o700 });
     if (options.private) {
       const fd = fs.openSync(file, 'w', FILE_MODE);
       try {

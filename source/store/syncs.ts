@@ -130,11 +130,25 @@ export class SyncRepository {
     return { id: doc._id, syncId: doc.syncId, startedAt: doc.startedAt, status: doc.status };
   }
 
+  /** A Paused run keeps when it paused, so that a resume can leave the pause out of its running time. */
   async finishRun(runId: string, status: SyncStatus, completed: boolean): Promise<void> {
+    const now = new Date().toISOString();
     await this.runs.update(
       { _id: runId },
-      { $set: { status, ...(completed ? { completedAt: new Date().toISOString() } : {}) } },
+      {
+        $set: { status, ...(completed ? { completedAt: now } : {}), ...(status === 'Paused' ? { pausedAt: now } : {}) },
+      },
     );
+  }
+
+  /** The same run goes on after a pause (docs/spec.md D2): the paused time adds up in pausedMs. */
+  async resumeRun(runId: string): Promise<RunRecord> {
+    const doc = (await this.runs.findOne({ _id: runId })) as RunDoc | null;
+    if (!doc) throw new UsageError(`no run ${runId}`);
+    const pausedMs = (doc.pausedMs ?? 0) + (doc.pausedAt ? Math.max(0, Date.now() - Date.parse(doc.pausedAt)) : 0);
+    await this.runs.update({ _id: runId }, { $set: { status: 'Running', pausedMs }, $unset: { pausedAt: true } });
+    const { _id, pausedAt: _pausedAt, ...rest } = doc;
+    return { ...rest, id: _id, status: 'Running', pausedMs };
   }
 
   /** Runs of a sync, newest first. */
@@ -157,6 +171,19 @@ export class SyncRepository {
 
   async addHistory(entry: HistoryEntry): Promise<void> {
     await this.historyEntries.insert(entry);
+  }
+
+  /** Rewrites the newest entry of `type` of the sync (thread changes in quick succession make one). */
+  async updateLatestHistory(
+    syncId: string,
+    type: HistoryEntry['type'],
+    patch: { at: string; note: string },
+  ): Promise<void> {
+    const [latest] = (await this.historyEntries.find({ syncId, type }).sort({ at: -1 }).limit(1)) as (HistoryEntry & {
+      _id: string;
+    })[];
+    if (latest) await this.historyEntries.update({ _id: latest._id }, { $set: patch });
+    else await this.addHistory({ syncId, type, user: '', ...patch });
   }
 
   /** Newest first. */

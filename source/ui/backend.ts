@@ -3,9 +3,11 @@
 // (source/cli/dashboardBackend.ts), screen tests use a fake of this interface.
 import type { LoginTestResult } from '../imap/connection.ts';
 import type { AuthCheck, LiveRun, ManagerEvent } from '../engine/syncManager.ts';
+import type { ControlTable } from '../engine/controls.ts';
 import type { AccountRunRecord, HistoryEntry, RunRecord, SyncRecord, SyncSettings } from '../engine/syncModel.ts';
 
 export type { AuthCheck, LiveRun, ManagerEvent } from '../engine/syncManager.ts';
+export type { Control, ControlAnswer, ControlTable } from '../engine/controls.ts';
 export type {
   AccountRunRecord,
   HistoryEntry,
@@ -19,6 +21,8 @@ export type {
 export interface SyncRow {
   sync: SyncRecord;
   lastRun?: RunRecord;
+  /** Which controls act on the sync now, and why not (the engine's table, docs/spec.md D2). */
+  controls: ControlTable;
 }
 
 export interface SyncDetail {
@@ -27,6 +31,8 @@ export interface SyncDetail {
   runs: RunRecord[];
   /** Newest first. */
   history: HistoryEntry[];
+  /** Which controls act on the sync now, and why not (the engine's table, docs/spec.md D2). */
+  controls: ControlTable;
 }
 
 /** An account of the directory as the UI shows it: never its password. */
@@ -76,6 +82,8 @@ export interface DashboardBackend {
   recreateSync(fromId: string, settings: SyncSettings): Promise<SyncRecord>;
   start(id: string): Promise<void>;
   pause(id: string): Promise<void>;
+  /** A paused run goes on: the same run, its counters and running time carried on. */
+  resume(id: string): Promise<void>;
   stop(id: string): Promise<void>;
   restart(id: string): Promise<void>;
   setThreads(id: string, threads: number): Promise<void>;
@@ -84,6 +92,8 @@ export interface DashboardBackend {
   testAuth(settings: SyncSettings): Promise<AuthCheck[]>;
   /** CSV of a run's per-account table, for the migration report; returns the file written. */
   exportRunCsv(runId: string, file: string): Promise<string>;
+  /** Where exports go unless the user edits the path: the data dir's `exports/` (made on first use). */
+  readonly exportsDir: string;
 
   // Account directory (docs/spec.md C2)
   listAccounts(): Promise<DirectoryEntry[]>;

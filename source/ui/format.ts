@@ -1,5 +1,5 @@
 // How times, durations, modes and rates read on screen.
-import type { SyncRecord } from './backend.ts';
+import type { RunRecord, SyncRecord } from './backend.ts';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -55,4 +55,15 @@ export function fileStamp(iso: string): string {
 
 export function errorMessage(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
+
+/**
+ * A run's running time: to its end, its pause, or `now` while it runs, less the time it spent
+ * paused before a resume (docs/spec.md D1, D2). Undefined for a run with no known end (interrupted).
+ */
+export function runningTimeMs(run: RunRecord | undefined, running: boolean, now: number): number | undefined {
+  if (!run) return undefined;
+  const end = run.completedAt ?? run.pausedAt ?? (running ? new Date(now).toISOString() : undefined);
+  if (!end) return undefined;
+  return Math.max(0, Date.parse(end) - Date.parse(run.startedAt) - (run.pausedMs ?? 0));
 }

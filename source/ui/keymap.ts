@@ -41,6 +41,7 @@ export type Command =
   | 'sortNext'
   | 'sortReverse'
   | 'exportCsv'
+  | 'details'
   | 'focusNext'
   | 'yes'
   | 'no';
@@ -87,6 +88,7 @@ export const keymap: Record<Command, KeySpec> = {
   sortNext: { bindings: ['>', '.'], keys: '>', description: 'sort column →', category: 'View' },
   sortReverse: { bindings: ['o'], keys: 'o', description: 'reverse sort order', category: 'View' },
   exportCsv: { bindings: ['e'], keys: 'e', description: 'export CSV', category: act },
+  details: { bindings: ['v'], keys: 'v', description: 'view whole lines', category: 'View' },
   focusNext: { bindings: [{ key: 'tab' }], keys: 'Tab', description: 'next pane', category: nav },
   yes: { bindings: ['y', 'Y'], keys: 'y', description: 'yes', category: gen },
   no: {

@@ -199,3 +199,47 @@ test('test-auth, threads, note and recreate from the command line', async () => 
     'user actions carry the OS user',
   );
 });
+
+test('sync run paused with Ctrl+C, then `sync start`: the same run goes on, counters add up', async () => {
+  await seedMailbox(source, big.name, [
+    {
+      path: 'Later',
+      messages: Array.from({ length: 800 }, (_, i) => ({ raw: makeMessage({ subject: `l${i}`, sizeBytes: 30_000 }) })),
+    },
+  ]);
+  // What this run has to copy: the new folder, and what an earlier test left of the inbox.
+  const toCopy = 800 + 2000 - (await messagesOn(destination, big));
+  const id = await create(['--mode', 'new', '--group', 'specific', '--accounts', big.name, '--start', 'manual']);
+  const first = startProcess(['sync', 'run', id]);
+  let ended = false;
+  void first.exited.then(() => (ended = true));
+  await runBegun(dataDir, id, new Set(), () => ended);
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  first.child.kill('SIGINT');
+  await first.exited;
+  const paused = await showJson(id);
+  assert.equal(paused.sync.status, 'Paused', `exit ${await first.exited}: ${first.output()}`);
+  assert.equal(paused.runs.length, 1);
+  const copiedBeforePause = paused.lastRun.accounts[0].counters.downloaded;
+  assert.ok(copiedBeforePause < toCopy, `paused in the middle (${copiedBeforePause} copied)`);
+
+  const queued = await run(['sync', 'start', id], { dataDir });
+  assert.equal(queued.code, 0, queued.stderr);
+  const resumed = await run(['sync', 'run', id, '--json'], { dataDir });
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const json = await showJson(id);
+  assert.equal(json.sync.status, 'Complete');
+  assert.equal(json.runs.length, 1, 'the same run, not a new one');
+  assert.equal(json.lastRun.accounts[0].counters.downloaded, toCopy, 'Msgs DL counts the whole run');
+  const types = json.history.map(
+    (entry: { type: string; user: string }) => `${entry.type} ${entry.user ? 'user' : ''}`,
+  );
+  assert.ok(types.includes('Sync - User Pause user'), types.join(', '));
+  assert.ok(types.includes('Sync - User Resume user'), types.join(', '));
+  assert.deepEqual(
+    compareMailboxes(await readMailbox(source, big.name), await readMailbox(destination, big.name), {
+      ignoreEmptyExtraFolders: true,
+    }),
+    [],
+  );
+});

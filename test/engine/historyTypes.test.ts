@@ -67,6 +67,9 @@ test('history: every entry type, users for people and none for the system', asyn
   // Each control right after a start: the run is going then, however fast the machine.
   await manager.start(long.id, 'alice');
   await manager.pause(long.id, 'alice');
+  // Start on a paused sync resumes the same run.
+  await manager.start(long.id, 'alice');
+  await manager.pause(long.id, 'alice');
   await manager.setThreads(long.id, 2, 'alice');
   await manager.addNote(long.id, 'paused for the backup window', 'alice');
   await manager.restart(long.id, 'alice');
@@ -74,8 +77,11 @@ test('history: every entry type, users for people and none for the system', asyn
   await manager.restart(long.id, 'alice');
   await manager.shutdown();
   assert.equal((await syncRepository(store).get(long.id)).status, 'Scheduled', 'a system pause leaves the sync due');
-  assert.deepEqual((await manager.tick()).started, [long.id]);
+  // The run the system paused goes on (System Resume); a sync due now starts (System Start).
+  const due = await manager.create(settings({ start: 'now', dryRun: true }), 'alice');
+  assert.deepEqual((await manager.tick()).started.sort(), [long.id, due.id].sort());
   await manager.waitFor(long.id);
+  await manager.waitFor(due.id);
 
   const failing = await manager.create(
     settings({ accounts: [{ email: lee.name, remoteUser: lee.name, remotePassword: 'wrong' }] }),
@@ -102,6 +108,7 @@ test('history: every entry type, users for people and none for the system', asyn
   const people = [
     'Sync - User Start',
     'Sync - User Pause',
+    'Sync - User Resume',
     'Sync - User Stop',
     'Sync - User Restart',
     'Threads Changed',

@@ -144,10 +144,75 @@ test('pause stops at a safe point; restart continues with nothing lost or copied
   assert.equal((await repository.runsOf(sync.id)).length, 2, 'a restart is a new run');
 });
 
+test('pause then start resumes the same run: counters add up, the pause is not running time', async () => {
+  // New mail on the source since the earlier tests copied everything: 120 more per account.
+  for (const user of users) {
+    const messages = Array.from({ length: 120 }, (_, i) => ({
+      raw: makeMessage({ subject: `later ${user.name} ${i}`, sizeBytes: 4000 }),
+    }));
+    await seedMailbox(source, user.name, [{ path: 'Later', messages }]);
+  }
+  const sync = await manager.create(settings({ threads: 2 }), 'tester');
+  const repository = syncRepository(store);
+  const copying = firstEvent(sync.id, (event) => event.type === 'counters' && event.counters.downloaded > 0);
+  const run = await manager.start(sync.id, 'tester');
+  await copying;
+  assert.equal(await manager.pause(sync.id, 'tester'), 'Paused');
+  const copiedBeforePause = (await repository.accountRunsOf(run.id)).reduce((sum, a) => sum + a.counters.downloaded, 0);
+  assert.ok(copiedBeforePause > 0 && copiedBeforePause < users.length * 120, `${copiedBeforePause} copied`);
+  const pausedRun = (await repository.runsOf(sync.id))[0];
+  assert.equal(pausedRun.status, 'Paused');
+  assert.ok(pausedRun.pausedAt, 'the run keeps when it paused');
+  await new Promise((resolve) => setTimeout(resolve, 600));
+
+  const resumed = await manager.start(sync.id, 'tester');
+  assert.equal(resumed.id, run.id, 'start on a paused sync goes on with the same run');
+  const outcome = (await manager.waitFor(sync.id))!;
+  assert.equal(outcome.status, 'Complete');
+  const runs = await repository.runsOf(sync.id);
+  assert.equal(runs.length, 1, 'no new run');
+  assert.ok((runs[0].pausedMs ?? 0) >= 500, `paused time kept apart: ${runs[0].pausedMs}`);
+  const stored = await repository.accountRunsOf(run.id);
+  assert.equal(
+    stored.reduce((sum, a) => sum + a.counters.downloaded, 0),
+    users.length * 120,
+    'the run counts every message once, before and after the pause',
+  );
+  assert.ok(stored.every((a) => a.status === 'complete' && a.counters.downloaded === 120));
+  assert.ok(
+    stored.every((a) => a.counters.messages === 240),
+    'Msgs: the whole source, after the resume too',
+  );
+  await destinationEqualsSource();
+  const history = await repository.historyOf(sync.id);
+  assert.ok(history.some((entry) => entry.type === 'Sync - User Pause' && entry.user === 'tester'));
+  assert.ok(history.some((entry) => entry.type === 'Sync - User Resume' && entry.user === 'tester'));
+});
+
+test('stop on a sync that never ran is refused; a stopped sync starts again', async () => {
+  const sync = await manager.create(settings({ dryRun: true }), 'tester');
+  await assert.rejects(manager.stop(sync.id, 'tester'), /stop does not apply to a Manual sync: nothing to stop/);
+  assert.equal((await syncRepository(store).get(sync.id)).status, 'Manual');
+  await manager.start(sync.id, 'tester');
+  assert.equal(await manager.stop(sync.id, 'tester'), 'Stopped');
+  await manager.start(sync.id, 'tester');
+  assert.equal((await manager.waitFor(sync.id))!.status, 'Complete');
+});
+
+test('thread changes in quick succession make one history entry', async () => {
+  const sync = await manager.create(settings({ threads: 3, dryRun: true }), 'tester');
+  for (const threads of [4, 5, 6]) await manager.setThreads(sync.id, threads, 'tester');
+  const changes = (await syncRepository(store).historyOf(sync.id)).filter((e) => e.type === 'Threads Changed');
+  assert.deepEqual(
+    changes.map((e) => [e.note, e.user]),
+    [['3 to 6', 'tester']],
+  );
+});
+
 test('stop, then restart; controls refused where they do not apply', async () => {
   const sync = await manager.create(settings({ mode: 'flags-new', threads: 1 }), 'tester');
-  await assert.rejects(manager.restart(sync.id, 'tester'), /Manual: Restart applies to/);
-  await assert.rejects(manager.pause(sync.id, 'tester'), /Pause applies to/);
+  await assert.rejects(manager.restart(sync.id, 'tester'), /restart does not apply to a Manual sync/);
+  await assert.rejects(manager.pause(sync.id, 'tester'), /pause does not apply to a Manual sync/);
   await manager.start(sync.id, 'tester');
   await assert.rejects(manager.start(sync.id, 'tester'), /already running/);
   assert.equal(await manager.stop(sync.id, 'tester'), 'Stopped');

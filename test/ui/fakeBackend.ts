@@ -10,6 +10,7 @@ import type {
   SyncRecord,
   SyncSettings,
 } from '../../source/ui/backend.ts';
+import { controlsFor } from '../../source/engine/controls.ts';
 import { defaultSyncSettings } from '../../source/engine/syncModel.ts';
 import { zeroCounters } from '../../source/engine/types.ts';
 
@@ -120,6 +121,7 @@ export function createFakeBackend(): FakeBackend {
   const backend: FakeBackend = {
     user: 'tester',
     dataDir: '/tmp/fake',
+    exportsDir: '/tmp/fake/exports',
     calls,
     syncs,
     runs,
@@ -129,14 +131,19 @@ export function createFakeBackend(): FakeBackend {
     async listSyncs() {
       return [...syncs]
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-        .map((sync) => ({ sync, lastRun: runs.filter((r) => r.syncId === sync.id).at(-1) }));
+        .map((sync) => {
+          const lastRun = runs.filter((r) => r.syncId === sync.id).at(-1);
+          return { sync, lastRun, controls: controlsFor(sync.status, lastRun !== undefined) };
+        });
     },
     async getSync(id) {
       const sync = find(id);
+      const ofSync = runs.filter((r) => r.syncId === sync.id).reverse();
       return {
         sync,
-        runs: runs.filter((r) => r.syncId === sync.id).reverse(),
+        runs: ofSync,
         history: history.filter((h) => h.syncId === sync.id),
+        controls: controlsFor(sync.status, ofSync.length > 0),
       };
     },
     async accountRuns(runId) {
@@ -169,6 +176,10 @@ export function createFakeBackend(): FakeBackend {
     async pause(id) {
       calls.push(`pause ${id}`);
       find(id).status = 'Paused';
+    },
+    async resume(id) {
+      calls.push(`resume ${id}`);
+      find(id).status = 'Running';
     },
     async stop(id) {
       calls.push(`stop ${id}`);

@@ -28,7 +28,7 @@ test('the list opens details, details open an account, Esc goes back one screen 
   await press(app, 'back');
   const list = await waitForFrame(app.lastFrame, (f) => f.includes('IMAP Syncs') && f.includes('SyncAll'));
   // The selection survived the trip (the list stayed mounted under the stack).
-  assert.match(list, /› 11-30 09:00/);
+  assert.match(list, /› sync0002 11-30 09:00/);
   app.unmount();
 });
 
@@ -46,7 +46,7 @@ test('? shows every key of the screen grouped by category; Esc closes it', async
 
 test('the hint bar shows the keys of the current screen, from the keymap', async () => {
   const app = renderSized(<App backend={createFakeBackend()} />);
-  const list = await waitForFrame(app.lastFrame, (f) => f.includes('SyncAll') && f.includes('n new sync'));
+  const list = await waitForFrame(app.lastFrame, (f) => f.includes('SyncAll') && f.includes('n new '));
   assert.ok(linesOf(list).at(-1)!.includes('? help'));
   await press(app, 'open');
   // The Running sync: pause and stop act, start does not.
@@ -72,7 +72,7 @@ test('q while a sync runs asks first (No is the default); y pauses at a safe poi
   await press(app, 'quit');
   await waitForFrame(app.lastFrame, (f) => f.replace(/\s+/g, ' ').includes(quitQuestion(1)));
   await write(app, '\r'); // Enter: the default, No
-  await waitForFrame(app.lastFrame, (f) => !f.includes('Quit?') && f.includes('n new sync'));
+  await waitForFrame(app.lastFrame, (f) => !f.includes('Quit?') && f.includes('n new '));
   assert.deepEqual(backend.calls, []);
   await write(app, '\u0003'); // Ctrl+C asks too
   await waitForFrame(app.lastFrame, 'Quit? y/N');

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, test } from 'node:test';
 import { App } from '../../source/ui/App.tsx';
 import type { AccountRunRecord, LiveRun } from '../../source/ui/backend.ts';
+import { noticeTiming } from '../../source/ui/components/StatusLine.tsx';
 import { createFakeBackend, type FakeBackend } from './fakeBackend.ts';
 import { cleanup, linesOf, press, renderSized, type, waitForFrame, waitUntil, write } from './support.ts';
 
@@ -62,18 +63,34 @@ test('only the controls valid in the status act: p pauses a running sync, s is r
   const backend = createFakeBackend();
   const app = await openDetails(backend);
   await press(app, 'start');
-  await waitForFrame(app.lastFrame, '✗ start does not apply to a Running sync; here: pause, stop');
-  assert.deepEqual(backend.calls, []);
-  await press(app, 'pause');
-  await waitForFrame(app.lastFrame, '✓ Paused.');
-  assert.deepEqual(backend.calls, ['pause sync0002ccccdddd']);
-  // Now Paused: restart acts, pause no longer does (the hint bar follows).
   await waitForFrame(
     app.lastFrame,
-    (f) => linesOf(f).at(-1)!.includes('R restart') && !linesOf(f).at(-1)!.includes('p pause'),
+    '✗ start does not apply to a Running sync: it is already running; here: pause, stop',
   );
-  await press(app, 'restart');
-  await waitUntil(() => backend.calls.includes('restart sync0002ccccdddd'), 'restart');
+  assert.ok(app.lastFrame()!.includes('Status        Running'), app.lastFrame());
+  await press(app, 'pause');
+  await waitForFrame(app.lastFrame, '✓ Paused.');
+  await waitForFrame(app.lastFrame, 'Status        Paused');
+  // Now Paused: s and p resume, R restarts (the hint bar follows the engine's table).
+  await waitForFrame(app.lastFrame, (f) => {
+    const hints = linesOf(f).at(-1)!;
+    return hints.includes('s resume') && hints.includes('R restart') && !hints.includes('p pause');
+  });
+  await press(app, 'start');
+  await waitForFrame(app.lastFrame, '✓ Resumed.');
+  await waitForFrame(app.lastFrame, 'Status        Running');
+});
+
+test('x on a sync that never ran says there is nothing to stop', async () => {
+  const backend = createFakeBackend();
+  const app = await openDetails(backend);
+  backend.syncs[1]!.status = 'Manual';
+  backend.runs.splice(1, 1);
+  await waitForFrame(app.lastFrame, 'Status        Manual');
+  await press(app, 'stop');
+  await waitForFrame(app.lastFrame, 'stop does not apply to a Manual sync: nothing to stop: it has never run');
+  assert.ok(!app.lastFrame()!.includes('y/N'), app.lastFrame());
+  assert.ok(!linesOf(app.lastFrame()!).at(-1)!.includes('x stop'), app.lastFrame());
 });
 
 test('s starts a Manual sync and R restarts a Complete one', async () => {
@@ -177,6 +194,71 @@ test('history: newest first, m shows more and l less', async () => {
   await waitForFrame(app.lastFrame, 'History 3 of 14');
 });
 
+test('at 80x24, m shows more history (the account table gives room) and l less', async () => {
+  const backend = createFakeBackend();
+  for (let i = 0; i < 12; i++)
+    backend.history.unshift({
+      syncId: 'sync0002ccccdddd',
+      at: `2026-11-30T10:${String(i).padStart(2, '0')}:00.000Z`,
+      type: 'Note',
+      note: `note ${i}`,
+      user: 'tester',
+    });
+  const app = await openDetails(backend, 0, { columns: 80, rows: 24 });
+  await waitForFrame(app.lastFrame, 'History 3 of 14');
+  await press(app, 'historyMore');
+  const more = await waitForFrame(app.lastFrame, /History [4-9] of 14/);
+  const shown = Number(more.match(/History (\d+) of 14/)![1]);
+  assert.equal(linesOf(more).filter((l) => / Note /.test(l)).length, shown, more);
+  assert.ok(linesOf(more).length <= 24, more);
+  await press(app, 'historyLess');
+  await waitForFrame(app.lastFrame, /History [1-3] of 14/);
+});
+
+test('a confirmation clears after a few seconds; a long message wraps instead of being cut', async () => {
+  noticeTiming.ms = 300;
+  try {
+    const backend = createFakeBackend();
+    const long = `sync sync0002ccccdddd: ${'a very long reason that goes on '.repeat(4)}END`;
+    backend.pause = async () => {
+      throw new Error(long);
+    };
+    const app = await openDetails(backend, 0, { columns: 80, rows: 24 });
+    await press(app, 'threadsUp');
+    await waitForFrame(app.lastFrame, '✓ Threads: 3');
+    await waitForFrame(app.lastFrame, (f) => !f.includes('✓ Threads'));
+    await press(app, 'pause');
+    const frame = await waitForFrame(app.lastFrame, 'END');
+    assert.ok(frame.replace(/\s+/g, ' ').includes(long.replace(/\s+/g, ' ')), frame);
+    for (const line of linesOf(frame)) assert.ok([...line].length <= 80, `too wide: ${line}`);
+    await waitForFrame(app.lastFrame, (f) => !f.includes('END'));
+  } finally {
+    noticeTiming.ms = 6000;
+  }
+});
+
+test('v shows the history whole: a note cut at 80 columns reads in full, wrapped', async () => {
+  const backend = createFakeBackend();
+  const note =
+    'Moved MX at 15:00? quick check: the new server answers on 993 and the old one still takes mail until Friday END';
+  backend.history.unshift({
+    syncId: 'sync0002ccccdddd',
+    at: '2026-11-30T10:00:00.000Z',
+    type: 'Note',
+    note,
+    user: 'tester',
+  });
+  const app = await openDetails(backend, 0, { columns: 80, rows: 24 });
+  const cut = await waitForFrame(app.lastFrame, 'Moved MX at 15:00?');
+  assert.ok(!cut.includes('END'), 'the table row is cut at 80 columns');
+  await press(app, 'details');
+  const frame = await waitForFrame(app.lastFrame, 'END');
+  assert.ok(frame.replace(/[\s│]+/g, ' ').includes(note), frame);
+  for (const line of linesOf(frame)) assert.ok([...line].length <= 80, `too wide: ${line}`);
+  await write(app, '\x1b');
+  await waitForFrame(app.lastFrame, (f) => !f.includes('END') && f.includes('Date Created'));
+});
+
 test('the run selector lists every run; [ and ] switch the account table between them', async () => {
   const backend = createFakeBackend();
   backend.runs.splice(1, 0, {
@@ -254,17 +336,38 @@ test('live counters of the running run are laid over the stored ones, refreshed 
   await waitForFrame(app.lastFrame, /Throughput\s+\d+\.\d msg\/s \d+(\.\d)? KB\/s ETA \d\d:\d\d:\d\d/);
 });
 
-test('e exports the selected run to a CSV in the current directory and says where', async () => {
+test('e shows the export path (the data dir exports/), Enter writes there and the path shows whole', async () => {
   const backend = createFakeBackend();
-  const app = await openDetails(backend);
+  const app = await openDetails(backend, 0, { columns: 80, rows: 24 });
   await press(app, 'exportCsv');
+  await waitForFrame(app.lastFrame, 'Export to:');
+  assert.equal(backend.calls.length, 0, 'nothing written before Enter');
+  await write(app, '\r');
   const frame = await waitForFrame(app.lastFrame, '✓ Exported the run of 2026-11-30');
   const call = backend.calls.find((c) => c.startsWith('exportRunCsv'))!;
   const [, runId, file] = call.split(' ');
   assert.equal(runId, 'run0002');
-  assert.equal(path.dirname(file!), process.cwd());
+  assert.equal(path.dirname(file!), '/tmp/fake/exports');
   assert.match(path.basename(file!), /^imap-migrate-sync0002ccccdddd-20261130-\d{6}\.csv$/);
-  assert.ok(frame.replace(/\s+/g, '').includes(path.basename(file!).slice(0, 20)));
+  // Wrapped at 80 columns, not cut: every character of the path is on the screen.
+  assert.ok(frame.replace(/\s+/g, '').includes(file!), frame);
+});
+
+test('the export path can be edited before Enter; Esc writes nothing', async () => {
+  const backend = createFakeBackend();
+  const app = await openDetails(backend);
+  await press(app, 'exportCsv');
+  await waitForFrame(app.lastFrame, 'Export to:');
+  await write(app, '\x1b');
+  await waitForFrame(app.lastFrame, (f) => !f.includes('Export to:'));
+  await press(app, 'exportCsv');
+  await waitForFrame(app.lastFrame, 'Export to:');
+  await write(app, '\x15');
+  await type(app, '/srv/reports/run.csv');
+  await waitForFrame(app.lastFrame, '/srv/reports/run.csv');
+  await write(app, '\r');
+  await waitForFrame(app.lastFrame, '✓ Exported the run of');
+  assert.deepEqual(backend.calls, ['exportRunCsv run0002 /srv/reports/run.csv']);
 });
 
 test('Enter opens the selected account', async () => {

@@ -19,16 +19,47 @@ test('the seed columns, newest first, with - for times not known yet and the sta
   const frame = await waitForFrame(app.lastFrame, 'SyncFlagNew');
   const lines = linesOf(frame);
   const header = lines.find((l) => l.includes('Start Time'))!;
-  for (const title of ['Start Time', 'Complete Time', 'Sync Mode', 'Dry Run', 'IMAP Server', 'Status', 'Accounts'])
+  for (const title of [
+    'ID',
+    'Start Time',
+    'Complete Time',
+    'Sync Mode',
+    'Dry Run',
+    'IMAP Server',
+    'Status',
+    'Accounts',
+  ])
     assert.ok(header.includes(title), title);
   const rows = lines.filter((l) => l.includes('imap.old.example'));
   assert.equal(rows.length, 3);
-  assert.match(rows[0]!, /^› -\s+-\s+SyncFlagNew\s+Yes\s+imap\.old\.example\s+Manual\s+2$/);
+  assert.match(rows[0]!, /^› sync0003 -\s+-\s+SyncFlagNew\s+Yes\s+imap\.old\.example\s+Manual\s+2$/);
   assert.match(rows[1]!, /SyncAll\s+No\s+imap\.old\.example\s+Running\s+2$/);
   assert.match(
     rows[2]!,
-    /2026-11-29 \d\d:00:01 2026-11-29 \d\d:05:00 SyncNew\s+Yes\s+imap\.old\.example\s+Complete\s+2$/,
+    /sync0001 2026-11-29 \d\d:00:01 +2026-11-29 \d\d:05:00 SyncNew\s+Yes\s+imap\.old\.example\s+Complete\s+2$/,
   );
+});
+
+test('at 80 columns: the ID column, a scheduled start marked *, and S settings in the key line', async () => {
+  const backend = createFakeBackend();
+  backend.syncs.push({
+    ...sampleSettings({ mode: 'flags-new', start: '2026-12-24T22:00:00.000Z' }),
+    id: 'sync0003sched000',
+    createdAt: '2026-11-30T11:00:00.000Z',
+    status: 'Scheduled',
+    nextRunAt: '2026-12-24T22:00:00.000Z',
+  });
+  const app = renderSized(<App backend={backend} />, { columns: 80, rows: 24 });
+  const frame = await waitForFrame(app.lastFrame, 'SyncFlagNew');
+  const lines = linesOf(frame);
+  assert.ok(lines.find((l) => l.includes('Start Time'))!.includes('ID'), frame);
+  const scheduled = lines.find((l) => l.includes('SyncFlagNew'))!;
+  const local = new Date('2026-12-24T22:00:00.000Z');
+  const shown = `${String(local.getMonth() + 1).padStart(2, '0')}-${String(local.getDate()).padStart(2, '0')} ${String(local.getHours()).padStart(2, '0')}:00*`;
+  assert.ok(scheduled.startsWith(`› sync0003 ${shown}`), `${shown} in: ${scheduled}`);
+  assert.ok(frame.includes('* scheduled start'), frame);
+  assert.ok(lines.at(-1)!.includes('S settings'), lines.at(-1));
+  for (const line of lines) assert.ok([...line].length <= 80, `too wide: ${line}`);
 });
 
 test('a backend event refreshes the list at once', async () => {

@@ -26,10 +26,15 @@ export const runCommand: CommandModule<GlobalOptions, Args> = {
       const sync = await syncRepository(store).get(String(argv.id));
       if (argv.threads !== undefined) await manager.setThreads(sync.id, parseThreads(argv.threads), user);
       // Ctrl+C pauses every account at a safe point; a second one quits at once.
-      let pausing = false;
+      // when-exit (the temp-file clean-up of a dependency) raises the signal it saw once more at
+      // once: a second signal counts as a person's second Ctrl+C only some time after the first.
+      let pausingSince: number | undefined;
       const onSignal = () => {
-        if (pausing) process.exit(130);
-        pausing = true;
+        if (pausingSince !== undefined) {
+          if (Date.now() - pausingSince > 500) process.exit(130);
+          return;
+        }
+        pausingSince = Date.now();
         process.stderr.write('imap-migrate: pausing at a safe point (Ctrl+C again to quit at once)\n');
         void manager.pause(sync.id, user).catch(() => undefined);
       };

@@ -13,7 +13,7 @@ export function HistoryPane({ history, count, width }: { history: HistoryEntry[]
     <Box flexDirection="column" height={count + 1}>
       <Text wrap="truncate">
         <Text bold>{'History '}</Text>
-        <Text color={color('muted')}>{`${shown.length} of ${history.length}  (m more, l less)`}</Text>
+        <Text color={color('muted')}>{`${shown.length} of ${history.length}  (m more, l less, v whole)`}</Text>
       </Text>
       {shown.map((entry, i) => (
         <Text key={`${entry.at}-${i}`} wrap="truncate">

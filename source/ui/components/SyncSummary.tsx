@@ -2,7 +2,16 @@
 import { Box, Text } from 'ink';
 import { connectionsOf } from '../../cli/syncFormat.ts';
 import type { RunRecord, SyncRecord } from '../backend.ts';
-import { formatBytes, formatDuration, formatRate, formatTime, MODE_NAMES, TLS_NAMES, yesNo } from '../format.ts';
+import {
+  formatBytes,
+  formatDuration,
+  formatRate,
+  formatTime,
+  MODE_NAMES,
+  runningTimeMs,
+  TLS_NAMES,
+  yesNo,
+} from '../format.ts';
 import { color, fit, statusTone, type Tone } from '../layout.ts';
 import type { Throughput } from '../throughput.ts';
 
@@ -34,11 +43,11 @@ function loopText(sync: SyncRecord): string {
 export function SyncSummary({ sync, run, progress, throughput, running, now, width }: SummaryProps) {
   const started = run?.startedAt;
   const ended = run?.completedAt;
-  // Known while it runs and once it has ended; a paused or interrupted run has no end time.
-  const runningMs = started && (ended || running) ? (ended ? Date.parse(ended) : now) - Date.parse(started) : undefined;
+  // Known while it runs, once it has ended or paused; the time spent paused does not count.
+  const runningMs = runningTimeMs(run, running, now);
   const rate = running
     ? throughput
-      ? `${formatRate(throughput.messagesPerSecond)} msg/s ${formatBytes(throughput.bytesPerSecond)}/s ETA ${throughput.etaMs === undefined ? '-' : formatDuration(throughput.etaMs)}`
+      ? `${formatRate(throughput.messagesPerSecond)} msg/s ${formatBytes(throughput.bytesPerSecond)}/s ETA ${throughput.etaMs === undefined ? '?' : formatDuration(throughput.etaMs)}`
       : 'measuring…'
     : '-';
   const left: Field[] = [

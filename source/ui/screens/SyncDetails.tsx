@@ -1,13 +1,14 @@
 // Sync details (docs/spec.md D1–D6): summary, controls, notes, history and the live account table.
 import { Box, Text } from 'ink';
 import path from 'node:path';
-import { useState } from 'react';
-import type { DashboardBackend, SyncRecord, SyncStatus } from '../backend.ts';
+import { useEffect, useState } from 'react';
+import type { Control, ControlTable, DashboardBackend, SyncRecord } from '../backend.ts';
 import { mergeLive, progressOf, sortAccounts, type SortKey } from '../accounts.ts';
 import { AccountTable, nextSortField } from '../components/AccountTable.tsx';
+import { DetailPopup, detailLines, type DetailEntry } from '../components/DetailPopup.tsx';
 import { HistoryPane } from '../components/HistoryPane.tsx';
 import { ProgressLine } from '../components/ProgressBar.tsx';
-import { StatusLine, type Notice } from '../components/StatusLine.tsx';
+import { noticeLines, StatusLine, useTransientNotice, type Notice } from '../components/StatusLine.tsx';
 import { SUMMARY_LINES, SyncSummary } from '../components/SyncSummary.tsx';
 import { navigate } from '../components/Table.tsx';
 import { TextField, editText } from '../components/TextField.tsx';
@@ -17,16 +18,6 @@ import { helpOf, matches, type Command, type KeyHelp } from '../keymap.ts';
 import { color, statusTone } from '../layout.ts';
 import { useHints, useKeys, useRouter } from '../router.tsx';
 import { useThroughput } from '../throughput.ts';
-
-type Control = 'start' | 'pause' | 'stop' | 'restart';
-
-/** Which controls act in a status (docs/spec.md D2), as the sync manager accepts them. */
-export const CONTROLS: Record<Control, readonly SyncStatus[]> = {
-  start: ['Manual', 'Scheduled'],
-  pause: ['Running', 'Scheduled'],
-  stop: ['Running', 'Scheduled', 'Manual', 'Paused', 'Interrupted'],
-  restart: ['Paused', 'Stopped', 'Interrupted', 'Complete', 'Complete with errors'],
-};
 
 const VIEW: Command[] = [
   'open',
@@ -41,6 +32,7 @@ const VIEW: Command[] = [
   'historyMore',
   'historyLess',
   'exportCsv',
+  'details',
   'up',
   'down',
   'pageUp',
@@ -56,11 +48,21 @@ export const syncDetailsKeys: KeyHelp[] = [
   ...helpOf(VIEW, { open: { description: 'account detail' } }),
 ];
 
-/** The hint bar: only the controls valid now. */
-function hintsFor(status: SyncStatus | undefined): KeyHelp[] {
-  const controls = (Object.keys(CONTROLS) as Control[]).filter((c) => status && CONTROLS[c].includes(status));
+/** The keys of the controls: `s` also resumes a paused run (as does `p` again, a toggle). */
+const CONTROL_KEYS: readonly ('start' | 'pause' | 'stop' | 'restart')[] = ['start', 'pause', 'stop', 'restart'];
+
+/** The control a key means in the sync's state: on a paused run, `s` and `p` resume it. */
+function controlOfKey(key: (typeof CONTROL_KEYS)[number], controls: ControlTable | undefined): Control {
+  return (key === 'start' || key === 'pause') && controls?.resume.applies ? 'resume' : key;
+}
+
+/** The hint bar: only the controls valid now (the engine's table, through the backend). */
+function hintsFor(controls: ControlTable | undefined): KeyHelp[] {
+  const keys = CONTROL_KEYS.filter((key) => key !== 'pause' && controls?.[controlOfKey(key, controls)].applies);
+  const pause = controls?.pause.applies || controls?.resume.applies;
   return [
-    ...helpOf(controls),
+    ...helpOf(keys, controls?.resume.applies ? { start: { description: 'resume' } } : {}),
+    ...(pause ? helpOf(['pause'], controls?.resume.applies ? { pause: { description: 'resume' } } : {}) : []),
     ...helpOf(['threadsUp', 'note', 'open', 'prevRun', 'sortNext', 'historyMore', 'exportCsv'], {
       threadsUp: { keys: '+/-', description: 'threads' },
       prevRun: { keys: '[ ]', description: 'run' },
@@ -71,6 +73,9 @@ function hintsFor(status: SyncStatus | undefined): KeyHelp[] {
     }),
   ];
 }
+
+/** History lines `m` adds and `l` takes away. */
+const HISTORY_STEP = 5;
 
 export interface SyncDetailsProps {
   backend: DashboardBackend;
@@ -87,8 +92,10 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
   const [runChoice, setRunChoice] = useState<string | undefined>(undefined);
   const [sort, setSort] = useState<SortKey>({ field: 'user', descending: false });
   const [historyCount, setHistoryCount] = useState(height >= 40 ? 8 : 3);
-  const [notice, setNotice] = useState<Notice | undefined>(undefined);
+  const { notice, setNotice, clearOlderThan } = useTransientNotice();
   const [note, setNote] = useState<string | undefined>(undefined);
+  const [exportPath, setExportPath] = useState<string | undefined>(undefined);
+  const [popup, setPopup] = useState<{ title: string; entries: DetailEntry[]; offset: number } | undefined>(undefined);
 
   const loaded = useLoad(
     async () => {
@@ -122,23 +129,35 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
   const running = sync?.status === 'Running' && runIndex === 0;
   const records = sortAccounts(data?.records ?? [], sort);
   const progress = progressOf(data?.records ?? [], sync?.accounts.length ?? 0);
-  const throughput = useThroughput(run?.id, data?.records ?? [], running);
+  const throughput = useThroughput(run?.id, data?.records ?? [], running, sync?.accounts.length ?? 0);
   const selection = useSelection(records.map((r) => r.account));
 
+  // A confirmation of what was done goes once the status has changed since (issue 17.10).
+  useEffect(() => clearOlderThan(1500), [sync?.status, clearOlderThan]);
+
   const history = data?.detail.history ?? [];
-  // Title, status line, summary, history title, run line, table title and header; at least 5 account rows.
-  const maxHistory = Math.max(1, height - (2 + SUMMARY_LINES + 1 + 3) - 5);
+  const shownNotice: Notice | undefined =
+    loaded.error && (!data || !notice) ? { text: loaded.error, kind: 'error' } : notice;
+  const statusLines = noticeLines(shownNotice, width);
+  // Title, status line(s), summary, history title, run line, table title and header; `m` may
+  // take the account table down to one row (at 80x24 the history has room for a few more lines).
+  const maxHistory = Math.max(1, height - (1 + statusLines + SUMMARY_LINES + 1 + 3) - 1);
   const shownHistory = Math.min(historyCount, history.length, maxHistory);
-  const fixed = 2 + SUMMARY_LINES + (shownHistory + 1) + 2 + 1;
+  const fixed = 1 + statusLines + SUMMARY_LINES + (shownHistory + 1) + 2 + 1;
   const tableRows = Math.max(1, height - fixed);
 
   useHints(
-    note !== undefined
+    exportPath !== undefined
       ? [
-          { keys: 'Enter', description: 'add note' },
+          { keys: 'Enter', description: 'export' },
           { keys: 'Esc', description: 'cancel' },
         ]
-      : hintsFor(sync?.status),
+      : note !== undefined
+        ? [
+            { keys: 'Enter', description: 'add note' },
+            { keys: 'Esc', description: 'cancel' },
+          ]
+        : hintsFor(data?.detail.controls),
     isActive,
   );
 
@@ -152,24 +171,27 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
       .finally(() => loaded.refresh());
   };
 
-  const control = (which: Control) => {
-    if (!sync) return;
-    if (!CONTROLS[which].includes(sync.status)) {
-      const valid = (Object.keys(CONTROLS) as Control[]).filter((c) => CONTROLS[c].includes(sync.status));
+  const control = (key: (typeof CONTROL_KEYS)[number]) => {
+    if (!sync || !data) return;
+    const controls = data.detail.controls;
+    const which = controlOfKey(key, controls);
+    if (!controls[which].applies) {
+      const valid = CONTROL_KEYS.filter((k) => controls[controlOfKey(k, controls)].applies);
       setNotice({
-        text: `${which} does not apply to a ${sync.status} sync${valid.length ? `; here: ${valid.join(', ')}` : ''}`,
+        text: `${which} does not apply to a ${sync.status} sync: ${controls[which].reason}${valid.length ? `; here: ${valid.join(', ')}` : ''}`,
         kind: 'error',
       });
       return;
     }
     const id = sync.id;
     if (which === 'start') act('Starting…', 'Started.', () => backend.start(id));
+    if (which === 'resume') act('Resuming the paused run…', 'Resumed.', () => backend.resume(id));
     if (which === 'restart')
       act('Restarting: a new run continues where the last left off…', 'Restarted.', () => backend.restart(id));
     if (which === 'pause') act('Pausing: accounts stop at the next safe point…', 'Paused.', () => backend.pause(id));
     if (which === 'stop') {
       router.confirm({
-        message: `Stop sync ${id.slice(0, 8)} (${sync.source.host})? Accounts in progress stop at a safe point.`,
+        message: `Stop sync ${id.slice(0, 8)} (${sync.source.host})?${sync.status === 'Running' ? ' Accounts in progress stop at a safe point.' : ''}`,
         dangerous: true,
         onYes: () => act('Stopping: accounts stop at the next safe point…', 'Stopped.', () => backend.stop(id)),
       });
@@ -188,11 +210,16 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
     );
   };
 
+  /** `e`: the destination path to confirm or edit, the data dir's exports/ by default (issue 17.5). */
   const exportCsv = () => {
     if (!sync || !run) return setNotice({ text: 'this sync has no run to export yet', kind: 'error' });
-    const file = path.resolve(`imap-migrate-${sync.id}-${fileStamp(run.startedAt)}.csv`);
+    setExportPath(path.join(backend.exportsDir, `imap-migrate-${sync.id}-${fileStamp(run.startedAt)}.csv`));
+  };
+
+  const writeExport = (file: string) => {
+    if (!run) return;
     setNotice({ text: 'Exporting…', kind: 'info' });
-    backend.exportRunCsv(run.id, file).then(
+    backend.exportRunCsv(run.id, path.resolve(file)).then(
       (written) => setNotice({ text: `Exported the run of ${formatTime(run.startedAt)} to ${written}`, kind: 'ok' }),
       (error: unknown) => setNotice({ text: errorMessage(error), kind: 'error' }),
     );
@@ -205,6 +232,25 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
   };
 
   useKeys((input, key) => {
+    if (popup) {
+      const count = detailLines(popup.entries, width).length;
+      const move = (offset: number) => setPopup({ ...popup, offset: Math.max(0, Math.min(count - 1, offset)) });
+      if (matches('back', input, key) || matches('open', input, key) || matches('details', input, key))
+        setPopup(undefined);
+      else navigate(input, key, popup.offset, count, Math.max(1, height - 5), move);
+      return true;
+    }
+    if (exportPath !== undefined) {
+      if (matches('open', input, key)) {
+        setExportPath(undefined);
+        if (exportPath.trim()) writeExport(exportPath.trim());
+      } else if (matches('back', input, key)) setExportPath(undefined);
+      else {
+        const next = editText(exportPath, input, key);
+        if (next !== undefined) setExportPath(next);
+      }
+      return true;
+    }
     if (note !== undefined) {
       if (matches('open', input, key)) {
         const text = note.trim();
@@ -228,9 +274,13 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
     else if (matches('threadsUp', input, key)) threads(1);
     else if (matches('threadsDown', input, key)) threads(-1);
     else if (matches('note', input, key)) setNote('');
-    else if (matches('historyMore', input, key))
-      setHistoryCount(Math.min(maxHistory, Math.max(shownHistory, 0) + 5, history.length || 1));
-    else if (matches('historyLess', input, key)) setHistoryCount(Math.max(1, shownHistory - 5));
+    else if (matches('historyMore', input, key)) {
+      if (shownHistory >= history.length)
+        setNotice({ text: `all ${history.length} history entries are shown`, kind: 'ok' });
+      else if (shownHistory >= maxHistory)
+        setNotice({ text: 'no room for more history: a taller terminal shows more', kind: 'error' });
+      setHistoryCount(Math.min(maxHistory, shownHistory + HISTORY_STEP, history.length || 1));
+    } else if (matches('historyLess', input, key)) setHistoryCount(Math.max(1, shownHistory - HISTORY_STEP));
     else if (matches('prevRun', input, key)) chooseRun(runIndex + 1);
     else if (matches('nextRun', input, key)) chooseRun(runIndex - 1);
     else if (matches('sortPrev', input, key))
@@ -239,11 +289,19 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
       setSort({ field: nextSortField(width, sort.field, 1), descending: false });
     else if (matches('sortReverse', input, key)) setSort({ ...sort, descending: !sort.descending });
     else if (matches('exportCsv', input, key)) exportCsv();
+    else if (matches('details', input, key))
+      setPopup({
+        title: `History of sync ${syncId.slice(0, 8)}`,
+        offset: 0,
+        entries: history.map((entry) => ({
+          heading: `${formatTime(entry.at)}  ${entry.type}${entry.user ? `  (${entry.user})` : ''}`,
+          body: entry.note,
+        })),
+      });
     else return false;
     return true;
   }, isActive);
 
-  const error = loaded.error && !data ? loaded.error : undefined;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold wrap="truncate">
@@ -255,18 +313,22 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
             : '  loading…'}
         </Text>
       </Text>
-      {note !== undefined ? (
+      {exportPath !== undefined ? (
+        <TextField label="Export to:" value={exportPath} hint="(Enter export, Esc cancel)" width={width} />
+      ) : note !== undefined ? (
         <TextField label="Note:" value={note} hint="(Enter add, Esc cancel)" width={width} />
       ) : (
-        <StatusLine
-          notice={
-            error
-              ? { text: error, kind: 'error' }
-              : (notice ?? (loaded.error ? { text: loaded.error, kind: 'error' } : undefined))
-          }
-        />
+        <StatusLine wrap notice={shownNotice} />
       )}
-      {sync ? (
+      {popup ? (
+        <DetailPopup
+          title={popup.title}
+          entries={popup.entries}
+          offset={popup.offset}
+          width={width}
+          height={Math.max(3, height - 1 - statusLines)}
+        />
+      ) : sync ? (
         <>
           <SyncSummary
             sync={sync}

@@ -26,7 +26,13 @@ export const syncListCommands: Command[] = [
   'bottom',
 ];
 export const syncListKeys = helpOf(syncListCommands);
-const hints = helpOf(['open', 'newSync', 'recreate', 'filter', 'directory', 'settings']);
+// Short enough that every key, S settings the last, fits at 80 columns beside ? help and q quit.
+const hints = helpOf(['open', 'newSync', 'recreate', 'filter', 'directory', 'settings'], {
+  newSync: { description: 'new' },
+});
+
+/** The id prefix the list shows; the CLI and the details title accept it. */
+const ID_WIDTH = 8;
 
 export interface SyncListProps {
   backend: DashboardBackend;
@@ -43,7 +49,8 @@ export interface SyncListProps {
 function columnsFor(width: number): { columns: Column[]; wide: boolean } {
   const wide = width >= 120;
   const fixed: Column[] = [
-    { title: 'Start Time', width: wide ? 19 : 11 },
+    { title: 'ID', width: ID_WIDTH },
+    { title: 'Start Time', width: wide ? 20 : 12 },
     { title: wide ? 'Complete Time' : 'Complete', width: wide ? 19 : 11 },
     { title: 'Sync Mode', width: 11 },
     { title: wide ? 'Dry Run' : 'Dry', width: wide ? 7 : 3 },
@@ -51,7 +58,7 @@ function columnsFor(width: number): { columns: Column[]; wide: boolean } {
     { title: 'Status', width: wide ? 20 : 17 },
     { title: wide ? 'Accounts' : 'Accts', width: wide ? 8 : 5, align: 'right' },
   ];
-  const server = fixed[4]!;
+  const server = fixed[5]!;
   server.width = Math.min(48, Math.max(8, width - tableWidth(fixed) - 1));
   return { columns: fixed, wide };
 }
@@ -59,12 +66,19 @@ function columnsFor(width: number): { columns: Column[]; wide: boolean } {
 const shortStatus = (status: string, wide: boolean) =>
   !wide && status === 'Complete with errors' ? 'Complete (errors)' : status;
 
+/** A sync that has not run yet and waits for its start shows when, marked `*` (scheduled). */
+function startCell(sync: SyncRecord, lastRun: SyncRow['lastRun'], time: (iso: string | undefined) => string) {
+  if (lastRun || sync.status !== 'Scheduled' || !sync.nextRunAt) return time(lastRun?.startedAt);
+  return { text: `${time(sync.nextRunAt)}*`, tone: 'muted' as const };
+}
+
 export function rowOf({ sync, lastRun }: SyncRow, wide: boolean): Row {
   const time = wide ? formatTime : formatShortTime;
   return {
     id: sync.id,
     cells: [
-      time(lastRun?.startedAt),
+      sync.id.slice(0, ID_WIDTH),
+      startCell(sync, lastRun, time),
       time(lastRun?.completedAt),
       MODE_NAMES[sync.mode],
       yesNo(sync.dryRun),
@@ -183,6 +197,8 @@ export function SyncList({
             <Text
               color={color('muted')}
             >{`Filter: ${filter}  (${rows.length} of ${all.length}; / edit, Esc clear)`}</Text>
+          ) : all.some((row) => !row.lastRun && row.sync.status === 'Scheduled') ? (
+            <Text color={color('muted')}>{'* scheduled start'}</Text>
           ) : (
             ''
           )
