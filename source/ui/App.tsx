@@ -9,7 +9,7 @@ import { errorMessage } from './format.ts';
 import { FormScreen, formScreenKeys, type FormScreenKind } from './formScreens.tsx';
 import { globalKeys, helpOf, matches, type KeyHelp } from './keymap.ts';
 import { color, useTerminalSize, wordWrap } from './layout.ts';
-import { RouterProvider, type ConfirmRequest, type KeyHandler, type Router } from './router.tsx';
+import { RouterProvider, splitKeypresses, type ConfirmRequest, type KeyHandler, type Router } from './router.tsx';
 import { AccountDetail, accountDetailKeys } from './screens/AccountDetail.tsx';
 import { SyncDetails, syncDetailsKeys } from './screens/SyncDetails.tsx';
 import { SyncList, syncListKeys } from './screens/SyncList.tsx';
@@ -60,7 +60,11 @@ export function App({ backend }: { backend: DashboardBackend }) {
   const [hints, setHints] = useState<KeyHelp[]>([]);
   const [quitting, setQuitting] = useState<string | undefined>(undefined);
   const screenHandler = useRef<KeyHandler | undefined>(undefined);
-  const router = useMemo<Router>(() => ({ screen: screenHandler, confirm: setDialog, setHints }), []);
+  const screenEditing = useRef<(() => boolean) | undefined>(undefined);
+  const router = useMemo<Router>(
+    () => ({ screen: screenHandler, editing: screenEditing, confirm: setDialog, setHints }),
+    [],
+  );
   const top = stack[stack.length - 1]!;
   const formOnTop = isFormScreen(top);
 
@@ -89,7 +93,7 @@ export function App({ backend }: { backend: DashboardBackend }) {
   // right after a frame sees that frame's state (not the closure of an older render).
   const latest = useRef({ dialog, help, quitting, formOnTop, requestQuit, pop });
   latest.current = { dialog, help, quitting, formOnTop, requestQuit, pop };
-  const onKey = useCallback((input: string, key: Key) => {
+  const onKeypress = useCallback((input: string, key: Key) => {
     const { dialog, help, quitting, formOnTop, requestQuit, pop } = latest.current;
     if (quitting) return;
     if (dialog) {
@@ -107,13 +111,17 @@ export function App({ backend }: { backend: DashboardBackend }) {
       if (matches('help', input, key) || matches('back', input, key) || matches('quit', input, key)) setHelp(false);
       return;
     }
-    // The other screens read keys themselves (their text fields take q and ?); only Ctrl+C is global there.
-    if (formOnTop) return;
-    if (screenHandler.current?.(input, key)) return;
+    // The form screens still take every other key (their text fields take q and ?).
+    if (screenHandler.current?.(input, key) || formOnTop) return;
     if (matches('help', input, key)) setHelp(true);
     else if (matches('back', input, key)) pop();
     else if (matches('quit', input, key)) requestQuit();
   }, []);
+  const onKey = useCallback(
+    (input: string, key: Key) =>
+      splitKeypresses(input, key, () => !latest.current.dialog && (screenEditing.current?.() ?? false), onKeypress),
+    [onKeypress],
+  );
   useInput(onKey);
 
   const height = Math.max(5, rows - 1);

@@ -1,6 +1,7 @@
 // The account directory (docs/spec.md C2): Email, Admin, Name, Password set (never the password);
 // add, edit, remove, toggle admin, import a CSV, filter.
-import { Box, Text, useInput, type Key } from 'ink';
+import { useKeys } from '../router.tsx';
+import { Box, Text, type Key } from 'ink';
 import { useCallback, useEffect, useRef } from 'react';
 import type { DashboardBackend } from '../backend.ts';
 import type { KeyHelp } from '../keymap.ts';
@@ -38,6 +39,9 @@ function detailsOf(error: unknown): string[] {
   const details = (error as { details?: unknown }).details;
   return Array.isArray(details) ? details.map(String) : [];
 }
+
+/** A text field of this screen is being edited: it takes printable keys (`?`, `q`) and pasted text. */
+const textEditing = (s: DirectoryState) => Boolean(s.filterEdit || s.form?.form.editing || s.importing);
 
 export function DirectoryScreen(props: {
   backend: DashboardBackend;
@@ -134,7 +138,14 @@ export function DirectoryScreen(props: {
     },
     [dispatch, get, run],
   );
-  useInput(onKey, { isActive: props.isActive });
+  useKeys(
+    (input, key) => {
+      onKey(input, key);
+      return true;
+    },
+    props.isActive,
+    () => textEditing(get()),
+  );
 
   const { width, height } = props;
   const status = state.busy ? { text: state.busy, tone: 'info' as const } : state.message;

@@ -1,6 +1,7 @@
 // Settings (docs/spec.md C1, C3): the destination server with its admin login and a connection
 // test, and the SMTP server for notifications. Passwords are never shown: blank keeps them.
-import { Box, Text, useInput, type Key } from 'ink';
+import { useKeys } from '../router.tsx';
+import { Box, Text, type Key } from 'ink';
 import { useCallback, useEffect, useRef } from 'react';
 import type { DashboardBackend } from '../backend.ts';
 import type { KeyHelp } from '../keymap.ts';
@@ -31,6 +32,9 @@ export const settingsKeys: KeyHelp[] = [
 type Action =
   { type: 'set'; state: SettingsState } | { type: 'update'; update: (state: SettingsState) => SettingsState };
 const reducer = (state: SettingsState, action: Action) => (action.type === 'set' ? action.state : action.update(state));
+
+/** A text field of this screen is being edited: it takes printable keys (`?`, `q`) and pasted text. */
+const textEditing = (s: SettingsState) => Boolean(s.form.editing);
 
 export function SettingsScreen(props: {
   backend: DashboardBackend;
@@ -109,7 +113,14 @@ export function SettingsScreen(props: {
     },
     [dispatch, get, run],
   );
-  useInput(onKey, { isActive: props.isActive });
+  useKeys(
+    (input, key) => {
+      onKey(input, key);
+      return true;
+    },
+    props.isActive,
+    () => textEditing(get()),
+  );
 
   const { width, height } = props;
   if (state.confirmLeave) {

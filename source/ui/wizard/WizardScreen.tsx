@@ -1,7 +1,8 @@
 // The Create Sync wizard (docs/spec.md W1–W8): three steps, Back without losing anything, the
 // typed confirmation for Sync All without dry run. One key router for the whole screen:
 // dialog > the step (whose text edits come first) ; the UI holds no sync logic.
-import { Box, useInput, type Key } from 'ink';
+import { useKeys } from '../router.tsx';
+import { Box, type Key } from 'ink';
 import { useCallback, useEffect, useRef } from 'react';
 import type { AccountGroup } from '../../engine/syncModel.ts';
 import type { DashboardBackend, SyncSettings } from '../backend.ts';
@@ -88,6 +89,10 @@ export interface WizardProps {
   onDone(syncId: string): void;
   onCancel(): void;
 }
+
+/** A text field of this screen is being edited: it takes printable keys (`?`, `q`) and pasted text. */
+const textEditing = (s: WizardState) =>
+  Boolean(s.form.editing || s.rowEdit || s.domainPrompt || s.dialog?.kind === 'syncAll');
 
 export function WizardScreen(props: WizardProps) {
   const [state, dispatch, get] = useStore(reducer, () => initialState(props.initial));
@@ -181,7 +186,14 @@ export function WizardScreen(props: WizardProps) {
     },
     [dispatch, get, run],
   );
-  useInput(onKey, { isActive: props.isActive });
+  useKeys(
+    (input, key) => {
+      onKey(input, key);
+      return true;
+    },
+    props.isActive,
+    () => textEditing(get()),
+  );
 
   const { width, height } = props;
   const dialog = state.dialog;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { cleanup, render } from 'ink-testing-library';
+import { ScreenRouter } from '../../../source/ui/router.tsx';
 import { DirectoryScreen } from '../../../source/ui/directory/DirectoryScreen.tsx';
 import { createFakeBackend } from '../fakeBackend.ts';
 import { flat, frame, KEY, press, until, waitFor, type Instance } from '../wizard/support.ts';
@@ -10,7 +11,11 @@ afterEach(() => cleanup());
 async function renderDirectory() {
   const backend = createFakeBackend();
   let backs = 0;
-  const app = render(<DirectoryScreen backend={backend} isActive width={80} height={22} onBack={() => backs++} />);
+  const app = render(
+    <ScreenRouter>
+      <DirectoryScreen backend={backend} isActive width={80} height={22} onBack={() => backs++} />
+    </ScreenRouter>,
+  );
   await waitFor(app, '2 of 2 accounts');
   return { app, backend, backs: () => backs };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { cleanup, render } from 'ink-testing-library';
 import type { DashboardBackend } from '../../../source/ui/backend.ts';
+import { ScreenRouter } from '../../../source/ui/router.tsx';
 import { SettingsScreen } from '../../../source/ui/settings/SettingsScreen.tsx';
 import { createFakeBackend } from '../fakeBackend.ts';
 import { flat, frame, KEY, press, until, waitFor, type Instance } from '../wizard/support.ts';
@@ -23,7 +24,11 @@ async function renderSettings() {
     smtps.push(settings);
   };
   let backs = 0;
-  const app = render(<SettingsScreen backend={backend} isActive width={80} height={22} onBack={() => backs++} />);
+  const app = render(
+    <ScreenRouter>
+      <SettingsScreen backend={backend} isActive width={80} height={22} onBack={() => backs++} />
+    </ScreenRouter>,
+  );
   await waitFor(app, 'Destination IMAP server');
   return { app, backend, destinations, smtps, backs: () => backs };
 }
