@@ -1,4 +1,4 @@
-// The dashboard's root: a stack of screens, one key router (dialog > help > screen > global),
+// The dashboard's root: a stack of screens, one key router (dialog > help > text field > screen > global),
 // a hint bar, the `?` overlay, and quit (asking first while syncs run).
 import { Box, Text, useApp, useInput, type Key } from 'ink';
 import { useCallback, useMemo, useRef, useState } from 'react';
@@ -111,7 +111,11 @@ export function App({ backend }: { backend: DashboardBackend }) {
       if (matches('help', input, key) || matches('back', input, key) || matches('quit', input, key)) setHelp(false);
       return;
     }
-    // The form screens still take every other key (their text fields take q and ?).
+    // Text field > screen > global. A screen that says when a text field is being edited (the form
+    // screens) gets `?` only then; a screen that does not say sees every key first.
+    const editing = screenEditing.current;
+    if (editing && !editing() && matches('help', input, key)) return setHelp(true);
+    // The form screens take every other key (Esc and q mean something in their fields and steps).
     if (screenHandler.current?.(input, key) || formOnTop) return;
     if (matches('help', input, key)) setHelp(true);
     else if (matches('back', input, key)) pop();
@@ -128,7 +132,7 @@ export function App({ backend }: { backend: DashboardBackend }) {
   const dialogText = dialog ? `${dialog.message} y/N` : quitting;
   const barLines = dialogText ? wordWrap(dialogText, columns) : [];
   const screenHeight = Math.max(3, height - Math.max(1, barLines.length));
-  const screenKeys = formOnTop ? formScreenKeys(top.kind) : hints;
+  const screenKeys = hints;
   const pinnedKeys = formOnTop
     ? [{ keys: 'Ctrl+C', description: 'quit' }]
     : globalKeys.filter((k) => stack.length > 1 || k.keys !== 'Esc');

@@ -1,6 +1,6 @@
 // The account directory (docs/spec.md C2): Email, Admin, Name, Password set (never the password);
 // add, edit, remove, toggle admin, import a CSV, filter.
-import { useKeys } from '../router.tsx';
+import { useHints, useKeys } from '../router.tsx';
 import { Box, Text, type Key } from 'ink';
 import { useCallback, useEffect, useRef } from 'react';
 import type { DashboardBackend } from '../backend.ts';
@@ -40,8 +40,40 @@ function detailsOf(error: unknown): string[] {
   return Array.isArray(details) ? details.map(String) : [];
 }
 
-/** A text field of this screen is being edited: it takes printable keys (`?`, `q`) and pasted text. */
-const textEditing = (s: DirectoryState) => Boolean(s.filterEdit || s.form?.form.editing || s.importing);
+/** A text field is being edited or a dialog is open: it takes every printable key (`?`, `q`) and pastes. */
+const textEditing = (s: DirectoryState) => Boolean(s.filterEdit || s.form?.form.editing || s.importing || s.removing);
+
+/** The hint bar for what is open now. */
+export function directoryHints(s: DirectoryState): KeyHelp[] {
+  if (s.removing)
+    return [
+      { keys: 'y', description: 'remove', dangerous: true },
+      { keys: 'N', description: 'keep' },
+    ];
+  if (s.filterEdit)
+    return [
+      { keys: 'Enter', description: 'keep the filter' },
+      { keys: 'Esc', description: 'clear it' },
+    ];
+  if (s.importing)
+    return [
+      { keys: 'Enter', description: 'import the file' },
+      { keys: 'Esc', description: 'close' },
+    ];
+  if (s.form?.form.editing)
+    return [
+      { keys: 'Enter', description: 'keep the edit' },
+      { keys: 'Esc', description: 'undo the edit' },
+    ];
+  if (s.form)
+    return [
+      { keys: 'Enter', description: 'save' },
+      { keys: 'Esc', description: 'cancel' },
+      { keys: 'Tab/↑↓', description: 'field' },
+      { keys: '?', description: 'help' },
+    ];
+  return [...directoryKeys.slice(0, 5), { keys: '?', description: 'help' }, { keys: 'Esc', description: 'back' }];
+}
 
 export function DirectoryScreen(props: {
   backend: DashboardBackend;
@@ -138,6 +170,7 @@ export function DirectoryScreen(props: {
     },
     [dispatch, get, run],
   );
+  useHints(directoryHints(state), props.isActive);
   useKeys(
     (input, key) => {
       onKey(input, key);

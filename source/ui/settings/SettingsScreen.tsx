@@ -1,6 +1,6 @@
 // Settings (docs/spec.md C1, C3): the destination server with its admin login and a connection
 // test, and the SMTP server for notifications. Passwords are never shown: blank keeps them.
-import { useKeys } from '../router.tsx';
+import { useHints, useKeys } from '../router.tsx';
 import { Box, Text, type Key } from 'ink';
 import { useCallback, useEffect, useRef } from 'react';
 import type { DashboardBackend } from '../backend.ts';
@@ -33,8 +33,28 @@ type Action =
   { type: 'set'; state: SettingsState } | { type: 'update'; update: (state: SettingsState) => SettingsState };
 const reducer = (state: SettingsState, action: Action) => (action.type === 'set' ? action.state : action.update(state));
 
-/** A text field of this screen is being edited: it takes printable keys (`?`, `q`) and pasted text. */
-const textEditing = (s: SettingsState) => Boolean(s.form.editing);
+/** A text field is being edited or a dialog is open: it takes every printable key (`?`, `q`) and pastes. */
+const textEditing = (s: SettingsState) => Boolean(s.form.editing || s.confirmLeave);
+
+/** The hint bar for what is open now. */
+export function settingsHints(s: SettingsState): KeyHelp[] {
+  if (s.confirmLeave)
+    return [
+      { keys: 'y', description: 'leave without saving', dangerous: true },
+      { keys: 'N', description: 'stay' },
+    ];
+  if (s.form.editing)
+    return [
+      { keys: 'Enter', description: 'keep the edit' },
+      { keys: 'Esc', description: 'undo the edit' },
+    ];
+  return [
+    { keys: 'Enter', description: 'save this section' },
+    { keys: 'Ctrl+T', description: 'test the login' },
+    { keys: 'Esc', description: 'back' },
+    { keys: '?', description: 'help' },
+  ];
+}
 
 export function SettingsScreen(props: {
   backend: DashboardBackend;
@@ -113,6 +133,7 @@ export function SettingsScreen(props: {
     },
     [dispatch, get, run],
   );
+  useHints(settingsHints(state), props.isActive);
   useKeys(
     (input, key) => {
       onKey(input, key);

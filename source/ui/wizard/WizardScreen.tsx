@@ -1,7 +1,7 @@
 // The Create Sync wizard (docs/spec.md W1–W8): three steps, Back without losing anything, the
 // typed confirmation for Sync All without dry run. One key router for the whole screen:
 // dialog > the step (whose text edits come first) ; the UI holds no sync logic.
-import { useKeys } from '../router.tsx';
+import { useHints, useKeys } from '../router.tsx';
 import { Box, type Key } from 'ink';
 import { useCallback, useEffect, useRef } from 'react';
 import type { AccountGroup } from '../../engine/syncModel.ts';
@@ -27,7 +27,7 @@ import { Step3View, step3Key } from './Step3.tsx';
 import { MODE_TEXTS } from './texts.ts';
 
 export const wizardKeys: KeyHelp[] = [
-  { keys: 'Enter', description: 'next step (step 3: create)', category: 'Wizard' },
+  { keys: 'Enter', description: 'next step; at step 3: create the sync', category: 'Wizard' },
   { keys: 'Esc', description: 'back, keeping entries (step 1: cancel)', category: 'Wizard' },
   { keys: 'Tab/↑↓', description: 'field', category: 'Form' },
   { keys: '←→/space', description: 'change', category: 'Form' },
@@ -90,9 +90,46 @@ export interface WizardProps {
   onCancel(): void;
 }
 
-/** A text field of this screen is being edited: it takes printable keys (`?`, `q`) and pasted text. */
-const textEditing = (s: WizardState) =>
-  Boolean(s.form.editing || s.rowEdit || s.domainPrompt || s.dialog?.kind === 'syncAll');
+/** A text field is being edited or a dialog is open: it takes every printable key (`?`, `q`) and pastes. */
+const textEditing = (s: WizardState) => Boolean(s.form.editing || s.rowEdit || s.domainPrompt || s.dialog);
+
+const EDIT_HINTS: KeyHelp[] = [
+  { keys: 'Enter', description: 'keep the edit' },
+  { keys: 'Esc', description: 'undo the edit' },
+  { keys: 'Ctrl+U', description: 'clear' },
+];
+const HELP_HINT: KeyHelp = { keys: '?', description: 'help' };
+
+/** The hint bar: what Enter and Esc do at this step (or in this dialog) now. */
+export function wizardHints(s: WizardState): KeyHelp[] {
+  if (s.dialog?.kind === 'discard')
+    return [
+      { keys: 'y', description: 'discard', dangerous: true },
+      { keys: 'N', description: 'keep editing' },
+    ];
+  if (s.dialog?.kind === 'syncAll')
+    return [
+      { keys: 'Enter', description: 'create the sync if the word is typed', dangerous: true },
+      { keys: 'Esc', description: 'cancel' },
+    ];
+  if (s.form.editing || s.rowEdit || s.domainPrompt) return EDIT_HINTS;
+  if (s.step === 1)
+    return [
+      { keys: 'Enter', description: 'next: choose accounts' },
+      { keys: 'Esc', description: 'cancel' },
+      { keys: 'Tab/↑↓', description: 'field' },
+      HELP_HINT,
+    ];
+  if (s.step === 2)
+    return [
+      { keys: 'Enter', description: 'next: review' },
+      { keys: 'Esc', description: 'back to step 1' },
+      { keys: 'space', description: 'check' },
+      { keys: 't/T', description: 'test logins' },
+      HELP_HINT,
+    ];
+  return [{ keys: 'Enter', description: 'create the sync' }, { keys: 'Esc', description: 'back to step 2' }, HELP_HINT];
+}
 
 export function WizardScreen(props: WizardProps) {
   const [state, dispatch, get] = useStore(reducer, () => initialState(props.initial));
@@ -186,6 +223,7 @@ export function WizardScreen(props: WizardProps) {
     },
     [dispatch, get, run],
   );
+  useHints(wizardHints(state), props.isActive);
   useKeys(
     (input, key) => {
       onKey(input, key);
