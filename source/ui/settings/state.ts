@@ -30,7 +30,7 @@ const smtpPort = (tls: TlsMode) => (tls === 'tls' ? 465 : tls === 'starttls' ? 5
 export function destinationFields(view?: DestinationView): FieldSpec[] {
   return [
     { kind: 'text', id: 'd.host', label: 'Host', placeholder: 'e.g. imap.new-provider.com' },
-    { kind: 'text', id: 'd.port', label: 'Port' },
+    { kind: 'text', id: 'd.port', label: 'Port', replaceOnType: true },
     { kind: 'choice', id: 'd.tls', label: 'TLS', options: TLS_OPTIONS },
     { kind: 'toggle', id: 'd.allowInvalidCert', label: 'Certificate', text: 'allow an invalid certificate' },
     { kind: 'text', id: 'd.adminUser', label: 'Admin user', placeholder: 'blank: each account’s own password' },
@@ -48,7 +48,7 @@ export function destinationFields(view?: DestinationView): FieldSpec[] {
 export function smtpFields(view?: SmtpView): FieldSpec[] {
   return [
     { kind: 'text', id: 's.host', label: 'SMTP host', placeholder: 'e.g. smtp.example.com' },
-    { kind: 'text', id: 's.port', label: 'Port' },
+    { kind: 'text', id: 's.port', label: 'Port', replaceOnType: true },
     { kind: 'choice', id: 's.tls', label: 'TLS', options: TLS_OPTIONS },
     { kind: 'toggle', id: 's.allowInvalidCert', label: 'Certificate', text: 'allow an invalid certificate' },
     { kind: 'text', id: 's.user', label: 'User', placeholder: 'blank: no login' },

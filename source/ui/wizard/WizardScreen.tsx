@@ -1,7 +1,7 @@
 // The Create Sync wizard (docs/spec.md W1–W8): three steps, Back without losing anything, the
 // typed confirmation for Sync All without dry run. One key router for the whole screen:
 // dialog > the step (whose text edits come first) ; the UI holds no sync logic.
-import { useHints, useKeys } from '../router.tsx';
+import { useHints, useKeys, useRouter } from '../router.tsx';
 import { Box, type Key } from 'ink';
 import { useCallback, useEffect, useRef } from 'react';
 import type { AccountGroup } from '../../engine/syncModel.ts';
@@ -22,7 +22,7 @@ import {
 } from './model.ts';
 import { Step1View, step1Key } from './Step1.tsx';
 import { Step2View } from './Step2.tsx';
-import { step2Key } from './step2Keys.ts';
+import { continueFrom2, step2Key } from './step2Keys.ts';
 import { Step3View, step3Key } from './Step3.tsx';
 import { MODE_TEXTS } from './texts.ts';
 
@@ -134,6 +134,7 @@ export function wizardHints(s: WizardState): KeyHelp[] {
 export function WizardScreen(props: WizardProps) {
   const [state, dispatch, get] = useStore(reducer, () => initialState(props.initial));
   const latest = useLatest(props);
+  const router = useRouter();
   const mounted = useRef(true);
   useEffect(() => () => void (mounted.current = false), []);
   const update = useCallback(
@@ -145,6 +146,14 @@ export function WizardScreen(props: WizardProps) {
     async (effect: WizardEffect) => {
       const { backend, onCancel, onDone, recreateFrom } = latest.current;
       if (effect.type === 'cancel') return onCancel();
+      if (effect.type === 'confirmFailedLogins') {
+        const { failed, checked } = effect;
+        return router.confirm({
+          message: `${failed} of ${checked} checked account${checked === 1 ? '' : 's'} failed the login test: their sync will fail. Go on to step 3 anyway?`,
+          dangerous: true,
+          onYes: () => update((s) => continueFrom2(s).state),
+        });
+      }
       if (effect.type === 'loadAccounts') {
         try {
           const directory = await backend.listAccounts();
@@ -212,7 +221,7 @@ export function WizardScreen(props: WizardProps) {
         update((s) => ({ ...s, busy: undefined, message: { text: (error as Error).message, tone: 'error' } }));
       }
     },
-    [get, latest, update],
+    [get, latest, router, update],
   );
 
   const onKey = useCallback(

@@ -51,7 +51,11 @@ export interface WizardState {
 }
 
 export type WizardEffect =
-  { type: 'loadAccounts' } | { type: 'testAuth'; emails: string[] } | { type: 'create' } | { type: 'cancel' };
+  | { type: 'loadAccounts' }
+  | { type: 'testAuth'; emails: string[] }
+  | { type: 'confirmFailedLogins'; failed: number; checked: number }
+  | { type: 'create' }
+  | { type: 'cancel' };
 
 export interface StepResult {
   state: WizardState;

@@ -105,3 +105,21 @@ test('a failing test call shows its message', async () => {
   await waitFor(app, 'Test failed: no destination server is configured');
   await until(() => !frame(app).includes('testing'));
 });
+
+test('Enter with known failed logins asks first, naming how many failed; N stays, y goes on', async () => {
+  const { app, backend } = await renderWizard();
+  const syncs = backend.syncs.length;
+  await toStep2(app);
+  await press(app, 'T');
+  await waitFor(app, '1 of 2 logins failed');
+  await press(app, KEY.enter);
+  await waitFor(app, '1 of 2 checked accounts failed the login test');
+  await press(app, 'n');
+  await waitFor(app, (f) => !f.includes('failed the login test'));
+  assert.match(frame(app), /Step 2 of 3/);
+  await press(app, KEY.enter);
+  await waitFor(app, 'failed the login test');
+  await press(app, 'y');
+  await waitFor(app, 'Step 3 of 3');
+  assert.equal(backend.syncs.length, syncs);
+});

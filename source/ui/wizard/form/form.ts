@@ -25,6 +25,11 @@ export type FieldSpec =
       width?: number;
       /** Shown dim after the value while it has no error (what the value means). */
       hint?: string;
+      /**
+       * Select on focus (numbers with a default, e.g. Port 143): the first character typed into
+       * the field replaces its value instead of being appended (issue 17 point 12).
+       */
+      replaceOnType?: boolean;
     })
   | (FieldBase & { kind: 'choice'; options: readonly ChoiceOption[] })
   | (FieldBase & { kind: 'toggle'; text: string });
@@ -141,7 +146,7 @@ export function formKey(
     }
     const text = typedText(input, key);
     if (text.length > 0) {
-      const value = current + text;
+      const value = field.replaceOnType ? text : current + text;
       return {
         type: 'state',
         form: { focus: field.id, editing: { id: field.id, cursor: value.length, original: current } },
