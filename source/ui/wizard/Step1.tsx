@@ -2,7 +2,7 @@
 // the account group, threads and connections per user.
 import { color } from '../layout.ts';
 import { Box, Text, type Key } from 'ink';
-import { defaultPort } from '../../imap/endpoint.ts';
+import { defaultPort } from '../../shared/fields.ts';
 import type { SyncMode } from '../../engine/types.ts';
 import type { TlsMode } from '../../imap/endpoint.ts';
 import { firstError, formKey, revalidate, str, type FieldSpec } from './form/form.ts';

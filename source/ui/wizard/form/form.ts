@@ -196,18 +196,15 @@ export function revalidate(errors: FormErrors, all: FormErrors, changed?: string
   return next;
 }
 
-/** The message of an Error, with the CLI's option name (e.g. `--notify`) replaced by a label. */
-export function reasonOf(error: unknown, label: string): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/^--[a-z-]+/, label);
-}
-
-/** Runs `parse` and records its reason under `id` when it throws. */
-export function check<T>(errors: FormErrors, id: string, label: string, parse: () => T): T | undefined {
+/**
+ * Runs `parse` and records its reason under `id` when it throws. The shared parsers
+ * (source/shared/fields.ts) are given the field's label, so their message names it already.
+ */
+export function check<T>(errors: FormErrors, id: string, parse: () => T): T | undefined {
   try {
     return parse();
   } catch (error) {
-    errors[id] = reasonOf(error, label);
+    errors[id] = error instanceof Error ? error.message : String(error);
     return undefined;
   }
 }
