@@ -34,6 +34,10 @@ const TITLES: Record<Screen['kind'], string> = {
 const isFormScreen = (screen: Screen): screen is Screen & { kind: FormScreenKind } =>
   screen.kind === 'wizard' || screen.kind === 'directory' || screen.kind === 'settings';
 
+/** The smallest terminal the dashboard draws in (README, "The dashboard"). */
+export const MIN_COLUMNS = 60;
+export const MIN_ROWS = 20;
+
 /** A sync's settings without what the store added (for Recreate). */
 export function settingsOf(sync: SyncRecord): SyncSettings {
   const {
@@ -56,6 +60,11 @@ export function App({ backend }: { backend: DashboardBackend }) {
   const { rows, columns } = useTerminalSize();
   const [stack, setStack] = useState<Screen[]>([{ kind: 'list' }]);
   const [help, setHelp] = useState(false);
+  const [helpScroll, setHelpScroll] = useState(0);
+  const openHelp = () => {
+    setHelpScroll(0);
+    setHelp(true);
+  };
   const [dialog, setDialog] = useState<ConfirmRequest | undefined>(undefined);
   const [hints, setHints] = useState<KeyHelp[]>([]);
   const [quitting, setQuitting] = useState<string | undefined>(undefined);
@@ -109,15 +118,19 @@ export function App({ backend }: { backend: DashboardBackend }) {
     if (key.ctrl && input === 'c') return requestQuit();
     if (help) {
       if (matches('help', input, key) || matches('back', input, key) || matches('quit', input, key)) setHelp(false);
+      else if (matches('down', input, key)) setHelpScroll((n) => n + 1);
+      else if (matches('up', input, key)) setHelpScroll((n) => Math.max(0, n - 1));
+      else if (matches('pageDown', input, key)) setHelpScroll((n) => n + 10);
+      else if (matches('pageUp', input, key)) setHelpScroll((n) => Math.max(0, n - 10));
       return;
     }
     // Text field > screen > global. A screen that says when a text field is being edited (the form
     // screens) gets `?` only then; a screen that does not say sees every key first.
     const editing = screenEditing.current;
-    if (editing && !editing() && matches('help', input, key)) return setHelp(true);
+    if (editing && !editing() && matches('help', input, key)) return openHelp();
     // The form screens take every other key (Esc and q mean something in their fields and steps).
     if (screenHandler.current?.(input, key) || formOnTop) return;
-    if (matches('help', input, key)) setHelp(true);
+    if (matches('help', input, key)) openHelp();
     else if (matches('back', input, key)) pop();
     else if (matches('quit', input, key)) requestQuit();
   }, []);
@@ -187,6 +200,10 @@ export function App({ backend }: { backend: DashboardBackend }) {
     }
   };
 
+  // Below the smallest usable size one line says so instead of a frame that breaks (issue 17.11).
+  if (columns < MIN_COLUMNS || rows < MIN_ROWS)
+    return <Text wrap="truncate">{`terminal too small: ${columns} x ${rows}, need ${MIN_COLUMNS} x ${MIN_ROWS}`}</Text>;
+
   return (
     <RouterProvider router={router}>
       <Box flexDirection="column" width={columns} height={height}>
@@ -203,7 +220,15 @@ export function App({ backend }: { backend: DashboardBackend }) {
             </Box>
           );
         })}
-        {help ? <HelpOverlay title={TITLES[top.kind]} keys={fullHelp()} width={columns} height={screenHeight} /> : null}
+        {help ? (
+          <HelpOverlay
+            title={TITLES[top.kind]}
+            keys={fullHelp()}
+            width={columns}
+            height={screenHeight}
+            scroll={helpScroll}
+          />
+        ) : null}
         {dialogText ? (
           barLines.map((line, i) => (
             <Text key={i} bold wrap="truncate" color={dialog?.dangerous ? color('error') : color('warn')} inverse>

@@ -178,3 +178,27 @@ test('each wizard step says in the hint bar what Enter does there', async () => 
   assert.doesNotMatch(step1, /step 3: create/);
   app.unmount();
 });
+
+test('below 60x20 one line says the terminal is too small; growing it brings the frame back', async () => {
+  const app = renderSized(<App backend={createFakeBackend()} />, { columns: 50, rows: 15 });
+  const small = await waitForFrame(app.lastFrame, 'terminal too small: 50 x 15, need 60 x 20');
+  assert.equal(linesOf(small).filter(Boolean).length, 1);
+  app.resize(80, 24);
+  await waitForFrame(app.lastFrame, 'SyncAll');
+  app.unmount();
+});
+
+test('at 60x20 the help overlay scrolls: every key can be read, down to quit', async () => {
+  const app = renderSized(<App backend={createFakeBackend()} />, { columns: 60, rows: 20 });
+  await waitForFrame(app.lastFrame, 'SyncAll');
+  await press(app, 'open');
+  await waitForFrame(app.lastFrame, 'Date Created');
+  await press(app, 'help');
+  const first = await waitForFrame(app.lastFrame, /lines 1-\d+ of \d+/);
+  assert.ok(linesOf(first).length <= 19);
+  assert.doesNotMatch(first, /PgDn +page down/);
+  await press(app, 'pageDown', 'pageDown', 'pageDown');
+  const last = await waitForFrame(app.lastFrame, 'quit');
+  assert.ok(linesOf(last).length <= 19);
+  app.unmount();
+});
