@@ -2,7 +2,7 @@
 // add, edit, remove, toggle admin, import a CSV, filter.
 import { useHints, useKeys } from '../router.tsx';
 import { Box, Text, type Key } from 'ink';
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DashboardBackend } from '../backend.ts';
 import type { KeyHelp } from '../keymap.ts';
 import { color } from '../layout.ts';
@@ -171,6 +171,32 @@ export function DirectoryScreen(props: {
     [dispatch, get, run],
   );
   useHints(directoryHints(state), props.isActive);
+
+  // The syncs that use the account asked about (issue 17 point 16): named in the remove dialog.
+  const removingEmail = state.removing?.email;
+  const [usedBy, setUsedBy] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    setUsedBy(undefined);
+    if (!removingEmail) return;
+    let current = true;
+    latest.current.backend.listSyncs().then(
+      (rows) => {
+        const names = rows
+          .filter(({ sync }) => sync.accounts.some((account) => account.email === removingEmail))
+          .map(({ sync }) => `${sync.id.slice(0, 8)} (${sync.source.host})`);
+        if (!current) return;
+        setUsedBy(
+          names.length === 0
+            ? 'No sync uses it.'
+            : `Used by ${names.length} sync${names.length === 1 ? '' : 's'}: ${names.join(', ')}; their runs will fail for it.`,
+        );
+      },
+      (error: unknown) => current && setUsedBy(`Could not read the syncs: ${(error as Error).message}`),
+    );
+    return () => {
+      current = false;
+    };
+  }, [latest, removingEmail]);
   useKeys(
     (input, key) => {
       onKey(input, key);
@@ -214,7 +240,10 @@ export function DirectoryScreen(props: {
       <ConfirmBox
         width={Math.min(width, 70)}
         title={`Remove ${state.removing.email} from the directory?`}
-        lines={['Its settings and password are deleted; mail on the servers is not touched.']}
+        lines={[
+          'Its settings and password are deleted; mail on the servers is not touched.',
+          usedBy ?? 'Looking for syncs that use it…',
+        ]}
         danger
       />
     );

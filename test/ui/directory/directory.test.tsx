@@ -146,3 +146,14 @@ test('/ filters live; Esc clears the filter, then goes back', async () => {
   await press(app, KEY.esc);
   await until(() => backs() === 1);
 });
+
+test('the remove dialog names the syncs that use the account', async () => {
+  const { app } = await renderDirectory();
+  await press(app, 'd');
+  await waitFor(app, 'Remove ann@example.com from the directory?');
+  const text = await waitFor(app, 'Used by 2 syncs:');
+  const flatText = text.replace(/[\s│]+/g, ' ');
+  assert.match(flatText, /sync0002 \(imap\.old\.example\), sync0001 \(imap\.old\.example\)/);
+  await press(app, 'n');
+  await waitFor(app, 'ann@example.com kept');
+});
