@@ -189,9 +189,10 @@ export function SettingsScreen(props: {
         textWidth={30}
         active={props.isActive}
       />
-      <Box height={1} width={width}>
+      {/* A failed test's whole reason and advice, wrapped (issue 17.5). */}
+      <Box height={state.test && !state.test.ok ? 3 : 1} width={width} overflow="hidden">
         {state.test ? (
-          <Text color={state.test.ok ? color('ok') : color('error')} wrap="truncate-end">
+          <Text color={state.test.ok ? color('ok') : color('error')} wrap="wrap">
             Connection test: {state.test.text}
           </Text>
         ) : (

@@ -160,3 +160,12 @@ test('Esc asks before leaving unsaved changes; without changes it goes back', as
   await press(app, 'y');
   assert.equal(backs(), 1);
 });
+
+test('a failed Ctrl+T test shows its whole reason at 80 columns, wrapped', async () => {
+  const { app, backend } = await renderSettings();
+  const advice = 'no admin login set: choose an account to test with in Test as, or set an admin login above';
+  backend.testDestination = async () => ({ ok: false, code: 'AUTH_FAILED', reason: advice });
+  await press(app, CTRL_T);
+  await waitFor(app, (f) => f.replace(/\s+/g, ' ').includes(`✗ AUTH_FAILED: ${advice}`));
+  for (const l of frame(app).split('\n')) assert.ok(l.length <= 80, l);
+});
