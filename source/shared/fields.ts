@@ -6,9 +6,13 @@ import { hasControlCharacter } from './text.ts';
 
 const hasControl = (text: string) => hasControlCharacter(text, { c1: true });
 
-function usage(message: string): UsageError {
-  return new UsageError(message, [], { showHelp: true });
+/** A usage error; `showHelp` for the connection values (the CLI then prints the command's help). */
+function usage(message: string, showHelp = true): UsageError {
+  return new UsageError(message, [], showHelp ? { showHelp: true } : undefined);
 }
+
+/** The sync options' errors come without the help text (as before the move). */
+const plain = (message: string) => usage(message, false);
 
 function shown(value: unknown): string {
   return JSON.stringify(String(value)).slice(0, 60);
@@ -125,7 +129,7 @@ export function parseDisplayName(value: unknown, label: string): string {
 export function parseThreads(value: unknown, label: string): number {
   const text = String(value ?? '').trim();
   if (!/^\d{1,3}$/.test(text) || Number(text) < 1 || Number(text) > 64) {
-    throw usage(`${label} must be a whole number from 1 to 64, not ${JSON.stringify(String(value ?? ''))}`);
+    throw plain(`${label} must be a whole number from 1 to 64, not ${JSON.stringify(String(value ?? ''))}`);
   }
   return Number(text);
 }
@@ -134,7 +138,7 @@ export function parseThreads(value: unknown, label: string): number {
 export function parseConnections(value: unknown, label: string): number {
   const text = String(value ?? '').trim();
   if (!/^\d{1,3}$/.test(text) || Number(text) < 1 || Number(text) > MAX_CONNECTIONS) {
-    throw usage(
+    throw plain(
       `${label} must be a whole number from 1 to ${MAX_CONNECTIONS}, not ${JSON.stringify(String(value ?? ''))}`,
     );
   }
@@ -148,7 +152,7 @@ export function parseInterval(value: unknown, label: string): number {
   const match = /^(\d{1,5})\s*(s|m|min|h|d)?$/i.exec(String(value ?? '').trim());
   const ms = match ? Number(match[1]) * INTERVAL_UNITS[match[2]?.toLowerCase() ?? 'm'] : 0;
   if (ms < 5000)
-    throw usage(
+    throw plain(
       `${label} must be a duration such as 30m, 1h or 2d (at least 5s), not ${JSON.stringify(String(value ?? ''))}`,
     );
   return ms;
@@ -160,7 +164,7 @@ export function parseDate(value: unknown, label: string): string {
     ? Date.parse(text)
     : NaN;
   if (Number.isNaN(time))
-    throw usage(`${label} must be a date and time such as 2026-12-01T22:00 (ISO-8601), not ${JSON.stringify(text)}`);
+    throw plain(`${label} must be a date and time such as 2026-12-01T22:00 (ISO-8601), not ${JSON.stringify(text)}`);
   return new Date(time).toISOString();
 }
 
@@ -168,14 +172,14 @@ export function parseDate(value: unknown, label: string): string {
 export function parseNotify(value: unknown, label: string): string[] {
   const text = String(value ?? '').trim();
   if (text.length === 0) return [];
-  if (text.length > 255) throw usage(`${label} is ${text.length} characters long; at most 255 are allowed`);
+  if (text.length > 255) throw plain(`${label} is ${text.length} characters long; at most 255 are allowed`);
   const addresses = text
     .split(';')
     .map((part) => part.trim())
     .filter((part) => part.length > 0);
   const bad = addresses.filter((address) => emailProblem(normalizeEmail(address)));
   if (bad.length > 0)
-    throw usage(
+    throw plain(
       `${label}: not a valid email address: ${bad.map((b) => JSON.stringify(b)).join(', ')}; separate addresses with ;`,
     );
   return addresses.map(normalizeEmail);
