@@ -1,6 +1,6 @@
 // How syncs, runs and per-account results are shown on the command line.
 import type { AccountRunRecord, HistoryEntry, SyncRecord } from '../engine/syncModel.ts';
-import { DEFAULT_CONNECTIONS, type Counters } from '../engine/types.ts';
+import type { Counters } from '../engine/types.ts';
 import { formatTable } from './output.ts';
 
 export function formatTime(iso: string | undefined): string {
@@ -11,9 +11,8 @@ export function formatTime(iso: string | undefined): string {
 }
 
 /** A sync's connections per user on each server (a sync made before the setting: the default). */
-export function connectionsOf(sync: Pick<SyncRecord, 'connections'>): number {
-  return sync.connections ?? DEFAULT_CONNECTIONS;
-}
+export { connectionsOf } from '../shared/fields.ts';
+import { connectionsOf } from '../shared/fields.ts';
 
 /** A sync as shown to people and scripts: no password, only whether one is set; defaults filled in. */
 export function publicSync(sync: SyncRecord) {

@@ -3,12 +3,13 @@
 import { defaultPort } from '../imap/endpoint.ts';
 import { UsageError } from '../errors.ts';
 import { ACCOUNT_GROUPS, type AccountGroup, type SelectedAccount, type SyncSettings } from '../engine/syncModel.ts';
-import { DEFAULT_CONNECTIONS, MAX_CONNECTIONS, SYNC_MODES, type SyncMode } from '../engine/types.ts';
+import { DEFAULT_CONNECTIONS, SYNC_MODES, type SyncMode } from '../engine/types.ts';
 import { emailProblem, normalizeEmail, type Account } from '../store/accounts.ts';
 import { parseCsv } from '../store/csv.ts';
 import { readUserTextFile } from '../store/dataDir.ts';
 import { parseHost, parsePort, parseTls, parseUser, resolvePassword } from './validate.ts';
 import { hasControlCharacter } from '../shared/text.ts';
+import * as fields from '../shared/fields.ts';
 
 function usage(message: string, details: string[] = []): UsageError {
   return new UsageError(message, details);
@@ -48,64 +49,13 @@ export function parseMode(value: unknown): SyncMode {
   );
 }
 
-export function parseThreads(value: unknown, option = '--threads'): number {
-  const text = String(value ?? '').trim();
-  if (!/^\d{1,3}$/.test(text) || Number(text) < 1 || Number(text) > 64) {
-    throw usage(`${option} must be a whole number from 1 to 64, not ${JSON.stringify(String(value ?? ''))}`);
-  }
-  return Number(text);
-}
-
-/** Connections per user on each server (the account's folder lanes): 1 to MAX_CONNECTIONS. */
-export function parseConnections(value: unknown, option = '--connections'): number {
-  const text = String(value ?? '').trim();
-  if (!/^\d{1,3}$/.test(text) || Number(text) < 1 || Number(text) > MAX_CONNECTIONS) {
-    throw usage(
-      `${option} must be a whole number from 1 to ${MAX_CONNECTIONS}, not ${JSON.stringify(String(value ?? ''))}`,
-    );
-  }
-  return Number(text);
-}
-
-const INTERVAL_UNITS: Record<string, number> = { s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** "30m", "1h", "2d", "90s", or a number of minutes; at least 5 seconds. */
-export function parseInterval(value: unknown): number {
-  const match = /^(\d{1,5})\s*(s|m|min|h|d)?$/i.exec(String(value ?? '').trim());
-  const ms = match ? Number(match[1]) * INTERVAL_UNITS[match[2]?.toLowerCase() ?? 'm'] : 0;
-  if (ms < 5000)
-    throw usage(
-      `--loop-interval must be a duration such as 30m, 1h or 2d (at least 5s), not ${JSON.stringify(String(value ?? ''))}`,
-    );
-  return ms;
-}
-
-export function parseDate(value: unknown, option: string): string {
-  const text = String(value ?? '').trim();
-  const time = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)
-    ? Date.parse(text)
-    : NaN;
-  if (Number.isNaN(time))
-    throw usage(`${option} must be a date and time such as 2026-12-01T22:00 (ISO-8601), not ${JSON.stringify(text)}`);
-  return new Date(time).toISOString();
-}
-
-/** `a@x;b@y`: at most 255 characters, each address valid (docs/spec.md W7). */
-export function parseNotify(value: unknown): string[] {
-  const text = String(value ?? '').trim();
-  if (text.length === 0) return [];
-  if (text.length > 255) throw usage(`--notify is ${text.length} characters long; at most 255 are allowed`);
-  const addresses = text
-    .split(';')
-    .map((part) => part.trim())
-    .filter((part) => part.length > 0);
-  const bad = addresses.filter((address) => emailProblem(normalizeEmail(address)));
-  if (bad.length > 0)
-    throw usage(
-      `--notify: not a valid email address: ${bad.map((b) => JSON.stringify(b)).join(', ')}; separate addresses with ;`,
-    );
-  return addresses.map(normalizeEmail);
-}
+// The parsers live in source/shared/fields.ts (the wizard uses them with its field labels).
+export const parseThreads = (value: unknown, option = '--threads'): number => fields.parseThreads(value, option);
+export const parseConnections = (value: unknown, option = '--connections'): number =>
+  fields.parseConnections(value, option);
+export const parseInterval = (value: unknown): number => fields.parseInterval(value, '--loop-interval');
+export const parseDate = (value: unknown, option: string): string => fields.parseDate(value, option);
+export const parseNotify = (value: unknown): string[] => fields.parseNotify(value, '--notify');
 
 function parseGroup(value: unknown): AccountGroup {
   const text = String(value ?? 'all');

@@ -1,75 +1,22 @@
 // Parsing and validation of command-line values. Every problem is a UsageError (exit 2)
 // whose one line names the option and what it accepts.
 import { UsageError } from '../errors.ts';
-import { TLS_MODES, type TlsMode } from '../imap/endpoint.ts';
-import { displayNameProblem, emailProblem, normalizeEmail, passwordProblem } from '../store/accounts.ts';
+import type { TlsMode } from '../imap/endpoint.ts';
+import * as fields from '../shared/fields.ts';
+import { passwordProblem } from '../store/accounts.ts';
 import { readPasswordFile } from '../store/dataDir.ts';
-import { hasControlCharacter } from '../shared/text.ts';
 
 function usage(message: string): UsageError {
   return new UsageError(message, [], { showHelp: true });
 }
 
-function shown(value: unknown): string {
-  return JSON.stringify(String(value)).slice(0, 60);
-}
-
-/** A host name or IP address: non-empty, no spaces or control characters. */
-export function parseHost(value: unknown, option = '--host'): string {
-  const host = typeof value === 'string' ? value.trim() : '';
-  if (host.length === 0) throw usage(`${option} needs a host name or IP address`);
-  if (/\s/.test(host) || hasControlCharacter(host) || host.length > 253) {
-    throw usage(`${option} must be a host name or IP address without spaces, not ${shown(value)}`);
-  }
-  if (/[/@]/.test(host) || /^[a-z][a-z0-9+.-]*:\/\//i.test(host)) {
-    throw usage(`${option} takes a bare host name or IP address (no scheme, path or user), not ${shown(value)}`);
-  }
-  if (/^[^:]+:\d+$/.test(host))
-    throw usage(`${option} takes the host alone; give the port with --port (${shown(value)})`);
-  // [::1] is accepted and unwrapped; a bare IPv6 address is fine too.
-  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-}
-
-/** A TCP port: a whole number from 1 to 65535 (given as text so that "1.5" or "abc" is caught). */
-export function parsePort(value: unknown, option = '--port'): number {
-  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
-  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
-    throw usage(`${option} must be a whole number from 1 to 65535, not ${shown(value ?? '')}`);
-  }
-  return Number(text);
-}
-
-export function parseTls(value: unknown, option = '--tls'): TlsMode {
-  const text = typeof value === 'string' ? value.trim().toLowerCase() : '';
-  if (!(TLS_MODES as readonly string[]).includes(text)) {
-    throw usage(`${option} must be one of ${TLS_MODES.join(', ')}, not ${shown(value ?? '')}`);
-  }
-  return text as TlsMode;
-}
-
-/** An email address, lowercased. */
-export function parseEmail(value: unknown, option: string): string {
-  const email = normalizeEmail(typeof value === 'string' ? value : '');
-  const problem = emailProblem(email);
-  if (problem) throw usage(`${option}: ${problem}`);
-  return email;
-}
-
-/** A login name (admin or SMTP user): non-empty, no control characters. */
-export function parseUser(value: unknown, option: string): string {
-  const user = typeof value === 'string' ? value.trim() : '';
-  if (user.length === 0) throw usage(`${option} is empty`);
-  if (hasControlCharacter(user) || user.length > 254)
-    throw usage(`${option} must be a user name without control characters`);
-  return user;
-}
-
-export function parseDisplayName(value: unknown, option = '--name'): string {
-  const name = typeof value === 'string' ? value.trim() : '';
-  const problem = displayNameProblem(name);
-  if (problem) throw usage(`${option}: ${problem}`);
-  return name;
-}
+// The parsers live in source/shared/fields.ts (the dashboard's forms use them with field labels);
+// here they take the option names.
+export const parseHost = (value: unknown, option = '--host'): string => fields.parseHost(value, option, '--port');
+export const parsePort = (value: unknown, option = '--port'): number => fields.parsePort(value, option);
+export const parseTls = (value: unknown, option = '--tls'): TlsMode => fields.parseTls(value, option);
+export const parseDisplayName = (value: unknown, option = '--name'): string => fields.parseDisplayName(value, option);
+export const { parseEmail, parseUser } = fields;
 
 export interface PasswordSources {
   /** The option given on the command line, e.g. --password. */

@@ -105,9 +105,9 @@ export interface AccountSyncOptions {
   connections: number;
 }
 
-/** The default connection budget per user and server (docs/spec.md section 9: server limits). */
-export const DEFAULT_CONNECTIONS = 4;
-export const MAX_CONNECTIONS = 50;
+// The connection budget's default and cap live in source/shared (the wizard shows them too).
+import { DEFAULT_CONNECTIONS } from '../shared/fields.ts';
+export { DEFAULT_CONNECTIONS, MAX_CONNECTIONS } from '../shared/fields.ts';
 
 export const DEFAULT_ACCOUNT_OPTIONS: Omit<AccountSyncOptions, 'mode' | 'dryRun'> = {
   deleteGuardPercent: 10,

@@ -1,8 +1,8 @@
 // Where an IMAP server listens, how to talk to it and who logs in: plain data, so that the
 // CLI's validators, the store and the UI can name it without loading imapflow.
-export type TlsMode = 'none' | 'starttls' | 'tls';
-
-export const TLS_MODES: readonly TlsMode[] = ['none', 'starttls', 'tls'];
+// The TLS modes and their default ports live in source/shared (the dashboard's forms use them).
+import type { TlsMode } from '../shared/fields.ts';
+export { defaultPort, TLS_MODES, type TlsMode } from '../shared/fields.ts';
 
 /** Where a server listens and how to talk to it (docs/spec.md C1, W1). */
 export interface ServerEndpoint {
@@ -21,10 +21,6 @@ export interface LoginCredentials {
   user: string;
   password: string;
   authzid?: string;
-}
-
-export function defaultPort(tls: TlsMode): number {
-  return tls === 'tls' ? 993 : 143;
 }
 
 export function describeEndpoint(endpoint: ServerEndpoint): string {

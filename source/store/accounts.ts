@@ -5,6 +5,10 @@ import { parseCsv } from './csv.ts';
 import type { Collection } from './database.ts';
 import { isSealed, type SecretBox } from './secrets.ts';
 import { hasControlCharacter } from '../shared/text.ts';
+import { displayNameProblem, emailProblem, normalizeEmail } from '../shared/fields.ts';
+
+// Moved to source/shared (the UI checks the same way); re-exported for the store's callers.
+export { displayNameProblem, emailProblem, normalizeEmail };
 
 const hasControl = (text: string) => hasControlCharacter(text, { c1: true });
 
@@ -64,48 +68,10 @@ export interface ImportResult {
   updated: number;
 }
 
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
-/** Why `email` is not a usable address, or undefined. Checks what matters for a login name. */
-export function emailProblem(email: string): string | undefined {
-  if (email.length === 0) return 'the email address is empty';
-  if (email.length > 254) return 'the email address is longer than 254 characters';
-  if (hasControl(email)) return 'the email address holds a control character';
-  if (/\s/.test(email)) return `${JSON.stringify(email)} is not a valid email address (it holds a space)`;
-  const at = email.split('@');
-  if (at.length !== 2) return `${JSON.stringify(email)} is not a valid email address (it needs exactly one @)`;
-  const [local, domain] = at;
-  if (local.length === 0 || local.length > 64)
-    return `${JSON.stringify(email)} is not a valid email address (bad part before the @)`;
-  if (/["(),:;<>[\\\]]/.test(email))
-    return `${JSON.stringify(email)} is not a valid email address (it holds one of "(),:;<>[\\])`;
-  if (
-    domain.length === 0 ||
-    domain.startsWith('.') ||
-    domain.endsWith('.') ||
-    domain.includes('..') ||
-    domain.startsWith('-')
-  ) {
-    return `${JSON.stringify(email)} is not a valid email address (bad domain)`;
-  }
-  if (local.startsWith('.') || local.endsWith('.') || local.includes('..')) {
-    return `${JSON.stringify(email)} is not a valid email address (bad dots before the @)`;
-  }
-  return undefined;
-}
-
 /** Why `password` cannot be stored, or undefined. Never quotes the password. */
 export function passwordProblem(password: string): string | undefined {
   if (hasControl(password)) return 'the password holds a control character (tab, line break, ...)';
   if (password.length > 1024) return 'the password is longer than 1024 characters';
-  return undefined;
-}
-
-export function displayNameProblem(name: string): string | undefined {
-  if (hasControl(name)) return 'the display name holds a control character';
-  if (name.length > 200) return 'the display name is longer than 200 characters';
   return undefined;
 }
 

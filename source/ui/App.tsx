@@ -1,4 +1,4 @@
-// The dashboard's root: a stack of screens, one key router (dialog > help > screen > global),
+// The dashboard's root: a stack of screens, one key router (dialog > help > text field > screen > global),
 // a hint bar, the `?` overlay, and quit (asking first while syncs run).
 import { Box, Text, useApp, useInput, type Key } from 'ink';
 import { useCallback, useMemo, useRef, useState } from 'react';
@@ -9,7 +9,7 @@ import { errorMessage } from './format.ts';
 import { FormScreen, formScreenKeys, type FormScreenKind } from './formScreens.tsx';
 import { globalKeys, helpOf, matches, type KeyHelp } from './keymap.ts';
 import { color, useTerminalSize, wordWrap } from './layout.ts';
-import { RouterProvider, type ConfirmRequest, type KeyHandler, type Router } from './router.tsx';
+import { RouterProvider, splitKeypresses, type ConfirmRequest, type KeyHandler, type Router } from './router.tsx';
 import { AccountDetail, accountDetailKeys } from './screens/AccountDetail.tsx';
 import { SyncDetails, syncDetailsKeys } from './screens/SyncDetails.tsx';
 import { SyncList, syncListKeys } from './screens/SyncList.tsx';
@@ -34,6 +34,10 @@ const TITLES: Record<Screen['kind'], string> = {
 const isFormScreen = (screen: Screen): screen is Screen & { kind: FormScreenKind } =>
   screen.kind === 'wizard' || screen.kind === 'directory' || screen.kind === 'settings';
 
+/** The smallest terminal the dashboard draws in (README, "The dashboard"). */
+export const MIN_COLUMNS = 60;
+export const MIN_ROWS = 20;
+
 /** A sync's settings without what the store added (for Recreate). */
 export function settingsOf(sync: SyncRecord): SyncSettings {
   const {
@@ -56,11 +60,20 @@ export function App({ backend }: { backend: DashboardBackend }) {
   const { rows, columns } = useTerminalSize();
   const [stack, setStack] = useState<Screen[]>([{ kind: 'list' }]);
   const [help, setHelp] = useState(false);
+  const [helpScroll, setHelpScroll] = useState(0);
+  const openHelp = () => {
+    setHelpScroll(0);
+    setHelp(true);
+  };
   const [dialog, setDialog] = useState<ConfirmRequest | undefined>(undefined);
   const [hints, setHints] = useState<KeyHelp[]>([]);
   const [quitting, setQuitting] = useState<string | undefined>(undefined);
   const screenHandler = useRef<KeyHandler | undefined>(undefined);
-  const router = useMemo<Router>(() => ({ screen: screenHandler, confirm: setDialog, setHints }), []);
+  const screenEditing = useRef<(() => boolean) | undefined>(undefined);
+  const router = useMemo<Router>(
+    () => ({ screen: screenHandler, editing: screenEditing, confirm: setDialog, setHints }),
+    [],
+  );
   const top = stack[stack.length - 1]!;
   const formOnTop = isFormScreen(top);
 
@@ -89,7 +102,7 @@ export function App({ backend }: { backend: DashboardBackend }) {
   // right after a frame sees that frame's state (not the closure of an older render).
   const latest = useRef({ dialog, help, quitting, formOnTop, requestQuit, pop });
   latest.current = { dialog, help, quitting, formOnTop, requestQuit, pop };
-  const onKey = useCallback((input: string, key: Key) => {
+  const onKeypress = useCallback((input: string, key: Key) => {
     const { dialog, help, quitting, formOnTop, requestQuit, pop } = latest.current;
     if (quitting) return;
     if (dialog) {
@@ -105,22 +118,34 @@ export function App({ backend }: { backend: DashboardBackend }) {
     if (key.ctrl && input === 'c') return requestQuit();
     if (help) {
       if (matches('help', input, key) || matches('back', input, key) || matches('quit', input, key)) setHelp(false);
+      else if (matches('down', input, key)) setHelpScroll((n) => n + 1);
+      else if (matches('up', input, key)) setHelpScroll((n) => Math.max(0, n - 1));
+      else if (matches('pageDown', input, key)) setHelpScroll((n) => n + 10);
+      else if (matches('pageUp', input, key)) setHelpScroll((n) => Math.max(0, n - 10));
       return;
     }
-    // The other screens read keys themselves (their text fields take q and ?); only Ctrl+C is global there.
-    if (formOnTop) return;
-    if (screenHandler.current?.(input, key)) return;
-    if (matches('help', input, key)) setHelp(true);
+    // Text field > screen > global. A screen that says when a text field is being edited (the form
+    // screens) gets `?` only then; a screen that does not say sees every key first.
+    const editing = screenEditing.current;
+    if (editing && !editing() && matches('help', input, key)) return openHelp();
+    // The form screens take every other key (Esc and q mean something in their fields and steps).
+    if (screenHandler.current?.(input, key) || formOnTop) return;
+    if (matches('help', input, key)) openHelp();
     else if (matches('back', input, key)) pop();
     else if (matches('quit', input, key)) requestQuit();
   }, []);
+  const onKey = useCallback(
+    (input: string, key: Key) =>
+      splitKeypresses(input, key, () => !latest.current.dialog && (screenEditing.current?.() ?? false), onKeypress),
+    [onKeypress],
+  );
   useInput(onKey);
 
   const height = Math.max(5, rows - 1);
   const dialogText = dialog ? `${dialog.message} y/N` : quitting;
   const barLines = dialogText ? wordWrap(dialogText, columns) : [];
   const screenHeight = Math.max(3, height - Math.max(1, barLines.length));
-  const screenKeys = formOnTop ? formScreenKeys(top.kind) : hints;
+  const screenKeys = hints;
   const pinnedKeys = formOnTop
     ? [{ keys: 'Ctrl+C', description: 'quit' }]
     : globalKeys.filter((k) => stack.length > 1 || k.keys !== 'Esc');
@@ -175,6 +200,10 @@ export function App({ backend }: { backend: DashboardBackend }) {
     }
   };
 
+  // Below the smallest usable size one line says so instead of a frame that breaks (issue 17.11).
+  if (columns < MIN_COLUMNS || rows < MIN_ROWS)
+    return <Text wrap="truncate">{`terminal too small: ${columns} x ${rows}, need ${MIN_COLUMNS} x ${MIN_ROWS}`}</Text>;
+
   return (
     <RouterProvider router={router}>
       <Box flexDirection="column" width={columns} height={height}>
@@ -191,7 +220,15 @@ export function App({ backend }: { backend: DashboardBackend }) {
             </Box>
           );
         })}
-        {help ? <HelpOverlay title={TITLES[top.kind]} keys={fullHelp()} width={columns} height={screenHeight} /> : null}
+        {help ? (
+          <HelpOverlay
+            title={TITLES[top.kind]}
+            keys={fullHelp()}
+            width={columns}
+            height={screenHeight}
+            scroll={helpScroll}
+          />
+        ) : null}
         {dialogText ? (
           barLines.map((line, i) => (
             <Text key={i} bold wrap="truncate" color={dialog?.dangerous ? color('error') : color('warn')} inverse>

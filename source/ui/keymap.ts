@@ -70,7 +70,7 @@ export const keymap: Record<Command, KeySpec> = {
   open: { bindings: [{ key: 'return' }], keys: 'Enter', description: 'open', category: nav },
   filter: { bindings: ['/'], keys: '/', description: 'filter', category: nav },
   newSync: { bindings: ['n'], keys: 'n', description: 'new sync', category: act },
-  recreate: { bindings: ['r', 'R'], keys: 'r', description: 'recreate', category: act },
+  recreate: { bindings: ['r'], keys: 'r', description: 'recreate', category: act },
   directory: { bindings: ['a'], keys: 'a', description: 'accounts', category: act },
   settings: { bindings: ['S'], keys: 'S', description: 'settings', category: act },
   start: { bindings: ['s'], keys: 's', description: 'start', category: act },
@@ -111,9 +111,66 @@ export function matches(command: Command, input: string, key: Key): boolean {
   });
 }
 
-/** The first command of `commands` this key press triggers. */
-export function commandOf<C extends Command>(commands: readonly C[], input: string, key: Key): C | undefined {
-  return commands.find((command) => matches(command, input, key));
+/** The commands each layer answers to besides the global ones (one key must not mean two things there). */
+export const layerCommands: Record<'list' | 'details' | 'account' | 'dialog', readonly Command[]> = {
+  list: [
+    'open',
+    'newSync',
+    'recreate',
+    'filter',
+    'directory',
+    'settings',
+    'up',
+    'down',
+    'pageUp',
+    'pageDown',
+    'top',
+    'bottom',
+  ],
+  details: [
+    'start',
+    'pause',
+    'stop',
+    'restart',
+    'recreate',
+    'threadsUp',
+    'threadsDown',
+    'note',
+    'historyMore',
+    'historyLess',
+    'prevRun',
+    'nextRun',
+    'sortPrev',
+    'sortNext',
+    'sortReverse',
+    'exportCsv',
+    'open',
+    'up',
+    'down',
+    'pageUp',
+    'pageDown',
+    'top',
+    'bottom',
+  ],
+  account: ['focusNext', 'up', 'down', 'pageUp', 'pageDown', 'top', 'bottom'],
+  dialog: ['yes', 'no'],
+};
+
+/** A binding as one comparable name (`R`, `escape`, `ctrl+c`). */
+const bindingName = (binding: Binding) =>
+  typeof binding === 'string'
+    ? binding
+    : `${binding.ctrl || binding.key === 'ctrl' ? 'ctrl+' : ''}${binding.shift ? 'shift+' : ''}${binding.key === 'ctrl' ? '' : binding.key}${binding.input ?? ''}`;
+
+/** Keys bound to more than one of `commands`: `key: a, b` for each. */
+export function keyClashes(commands: readonly Command[]): string[] {
+  const owners = new Map<string, Command[]>();
+  for (const command of new Set(commands))
+    for (const binding of keymap[command].bindings) {
+      const name = bindingName(binding);
+      owners.set(name, [...(owners.get(name) ?? []), command]);
+    }
+  return [...owners].filter(([, list]) => list.length > 1).map(([name, list]) => `${name}: ${list.join(', ')}`);
 }
 
 /** Help lines of these commands (for a screen's hint bar and the overlay). */

@@ -131,3 +131,74 @@ test('r opens the wizard pre-filled with the selected sync (its settings, not it
   assert.equal('id' in settings || 'status' in settings || 'createdAt' in settings, false);
   assert.equal(settings.source.host, 'old-mail.recreate.example');
 });
+
+test('? opens help on the wizard (also on a radio field), the directory and settings; a field being edited takes it', async () => {
+  const app = renderSized(<App backend={createFakeBackend()} />, { columns: 100, rows: 40 });
+  await waitForFrame(app.lastFrame, 'SyncAll');
+  await write(app, 'n');
+  await waitForFrame(app.lastFrame, 'Step 1 of 3');
+  // The focused text field is not being edited yet: ? is help.
+  await write(app, '?');
+  await waitForFrame(app.lastFrame, 'Help: New sync');
+  await press(app, 'back');
+  await waitForFrame(app.lastFrame, (f) => f.includes('Step 1 of 3') && !f.includes('Help:'));
+  // Once typing started, ? is text (the hint bar says Enter keeps the edit).
+  await write(app, 'm', '?');
+  const editing = await waitForFrame(app.lastFrame, 'm?');
+  assert.ok(!editing.includes('Help:'));
+  assert.match(linesOf(editing).at(-1)!, /Enter keep the edit/);
+  await write(app, '\r', '\t', '\t');
+  // On the TLS choice, ? is help too.
+  await write(app, '?');
+  await waitForFrame(app.lastFrame, 'Help: New sync');
+  await press(app, 'back');
+  await write(app, '\u001B');
+  await waitForFrame(app.lastFrame, 'Discard this sync?');
+  await write(app, 'y');
+  await waitForFrame(app.lastFrame, 'IMAP Syncs');
+  await write(app, 'a');
+  await waitForFrame(app.lastFrame, '2 of 2 accounts');
+  await write(app, '?');
+  await waitForFrame(app.lastFrame, 'Help: Account directory');
+  await press(app, 'back', 'back');
+  await waitForFrame(app.lastFrame, 'IMAP Syncs');
+  await write(app, 'S');
+  await waitForFrame(app.lastFrame, 'Ctrl+T');
+  await write(app, '?');
+  await waitForFrame(app.lastFrame, 'Help: Settings');
+  app.unmount();
+});
+
+test('each wizard step says in the hint bar what Enter does there', async () => {
+  const app = renderSized(<App backend={createFakeBackend()} />, { columns: 100, rows: 40 });
+  await waitForFrame(app.lastFrame, 'SyncAll');
+  await write(app, 'n');
+  const step1 = await waitForFrame(app.lastFrame, 'Step 1 of 3');
+  assert.match(linesOf(step1).at(-1)!, /Enter next: choose accounts/);
+  assert.doesNotMatch(step1, /step 3: create/);
+  app.unmount();
+});
+
+test('below 60x20 one line says the terminal is too small; growing it brings the frame back', async () => {
+  const app = renderSized(<App backend={createFakeBackend()} />, { columns: 50, rows: 15 });
+  const small = await waitForFrame(app.lastFrame, 'terminal too small: 50 x 15, need 60 x 20');
+  assert.equal(linesOf(small).filter(Boolean).length, 1);
+  app.resize(80, 24);
+  await waitForFrame(app.lastFrame, 'SyncAll');
+  app.unmount();
+});
+
+test('at 60x20 the help overlay scrolls: every key can be read, down to quit', async () => {
+  const app = renderSized(<App backend={createFakeBackend()} />, { columns: 60, rows: 20 });
+  await waitForFrame(app.lastFrame, 'SyncAll');
+  await press(app, 'open');
+  await waitForFrame(app.lastFrame, 'Date Created');
+  await press(app, 'help');
+  const first = await waitForFrame(app.lastFrame, /lines 1-\d+ of \d+/);
+  assert.ok(linesOf(first).length <= 19);
+  assert.doesNotMatch(first, /PgDn +page down/);
+  await press(app, 'pageDown', 'pageDown', 'pageDown');
+  const last = await waitForFrame(app.lastFrame, 'quit');
+  assert.ok(linesOf(last).length <= 19);
+  app.unmount();
+});

@@ -8,11 +8,14 @@ export function HelpOverlay({
   keys,
   width,
   height,
+  scroll = 0,
 }: {
   title: string;
   keys: KeyHelp[];
   width: number;
   height: number;
+  /** Lines scrolled past (one column only: a small terminal; ↑↓ PgUp PgDn scroll it). */
+  scroll?: number;
 }) {
   const groups = new Map<string, KeyHelp[]>();
   for (const key of keys) {
@@ -33,7 +36,12 @@ export function HelpOverlay({
   // Two columns when one does not fit.
   const rows = Math.max(1, height - 3);
   const columns = lines.length > rows && width >= 70 ? 2 : 1;
-  const perColumn = Math.ceil(lines.length / columns);
+  // What does not fit in one column scrolls, with a last line saying so.
+  const overflow = columns === 1 && lines.length > rows;
+  const room = overflow ? rows - 1 : rows;
+  const from = overflow ? Math.max(0, Math.min(scroll, lines.length - room)) : 0;
+  const shown = overflow ? lines.slice(from, from + room) : lines;
+  const perColumn = Math.ceil(shown.length / columns);
   const columnWidth = Math.floor((width - 2) / columns);
   return (
     <Box flexDirection="column" height={height} width={width}>
@@ -44,7 +52,7 @@ export function HelpOverlay({
       <Box flexDirection="row" marginTop={1}>
         {Array.from({ length: columns }, (_, c) => (
           <Box key={c} flexDirection="column" width={columnWidth}>
-            {lines
+            {shown
               .slice(c * perColumn, (c + 1) * perColumn)
               .slice(0, rows)
               .map((line, i) => (
@@ -60,6 +68,11 @@ export function HelpOverlay({
           </Box>
         ))}
       </Box>
+      {overflow ? (
+        <Text color={color('muted')} wrap="truncate">
+          {`lines ${from + 1}-${from + room} of ${lines.length}  ↑↓ PgUp PgDn scroll`}
+        </Text>
+      ) : null}
     </Box>
   );
 }

@@ -1,6 +1,6 @@
 // The summary of a sync (docs/spec.md D1): two columns of label and value, eight lines.
 import { Box, Text } from 'ink';
-import { connectionsOf } from '../../cli/syncFormat.ts';
+import { connectionsOf } from '../../shared/fields.ts';
 import type { RunRecord, SyncRecord } from '../backend.ts';
 import {
   formatBytes,

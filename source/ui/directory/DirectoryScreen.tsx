@@ -1,7 +1,8 @@
 // The account directory (docs/spec.md C2): Email, Admin, Name, Password set (never the password);
 // add, edit, remove, toggle admin, import a CSV, filter.
-import { Box, Text, useInput, type Key } from 'ink';
-import { useCallback, useEffect, useRef } from 'react';
+import { useHints, useKeys } from '../router.tsx';
+import { Box, Text, type Key } from 'ink';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DashboardBackend } from '../backend.ts';
 import type { KeyHelp } from '../keymap.ts';
 import { color } from '../layout.ts';
@@ -37,6 +38,41 @@ const reducer = (state: DirectoryState, action: Action) =>
 function detailsOf(error: unknown): string[] {
   const details = (error as { details?: unknown }).details;
   return Array.isArray(details) ? details.map(String) : [];
+}
+
+/** A text field is being edited or a dialog is open: it takes every printable key (`?`, `q`) and pastes. */
+const textEditing = (s: DirectoryState) => Boolean(s.filterEdit || s.form?.form.editing || s.importing || s.removing);
+
+/** The hint bar for what is open now. */
+export function directoryHints(s: DirectoryState): KeyHelp[] {
+  if (s.removing)
+    return [
+      { keys: 'y', description: 'remove', dangerous: true },
+      { keys: 'N', description: 'keep' },
+    ];
+  if (s.filterEdit)
+    return [
+      { keys: 'Enter', description: 'keep the filter' },
+      { keys: 'Esc', description: 'clear it' },
+    ];
+  if (s.importing)
+    return [
+      { keys: 'Enter', description: 'import the file' },
+      { keys: 'Esc', description: 'close' },
+    ];
+  if (s.form?.form.editing)
+    return [
+      { keys: 'Enter', description: 'keep the edit' },
+      { keys: 'Esc', description: 'undo the edit' },
+    ];
+  if (s.form)
+    return [
+      { keys: 'Enter', description: 'save' },
+      { keys: 'Esc', description: 'cancel' },
+      { keys: 'Tab/↑↓', description: 'field' },
+      { keys: '?', description: 'help' },
+    ];
+  return [...directoryKeys.slice(0, 5), { keys: '?', description: 'help' }, { keys: 'Esc', description: 'back' }];
 }
 
 export function DirectoryScreen(props: {
@@ -134,7 +170,41 @@ export function DirectoryScreen(props: {
     },
     [dispatch, get, run],
   );
-  useInput(onKey, { isActive: props.isActive });
+  useHints(directoryHints(state), props.isActive);
+
+  // The syncs that use the account asked about (issue 17 point 16): named in the remove dialog.
+  const removingEmail = state.removing?.email;
+  const [usedBy, setUsedBy] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    setUsedBy(undefined);
+    if (!removingEmail) return;
+    let current = true;
+    latest.current.backend.listSyncs().then(
+      (rows) => {
+        const names = rows
+          .filter(({ sync }) => sync.accounts.some((account) => account.email === removingEmail))
+          .map(({ sync }) => `${sync.id.slice(0, 8)} (${sync.source.host})`);
+        if (!current) return;
+        setUsedBy(
+          names.length === 0
+            ? 'No sync uses it.'
+            : `Used by ${names.length} sync${names.length === 1 ? '' : 's'}: ${names.join(', ')}; their runs will fail for it.`,
+        );
+      },
+      (error: unknown) => current && setUsedBy(`Could not read the syncs: ${(error as Error).message}`),
+    );
+    return () => {
+      current = false;
+    };
+  }, [latest, removingEmail]);
+  useKeys(
+    (input, key) => {
+      onKey(input, key);
+      return true;
+    },
+    props.isActive,
+    () => textEditing(get()),
+  );
 
   const { width, height } = props;
   const status = state.busy ? { text: state.busy, tone: 'info' as const } : state.message;
@@ -170,7 +240,10 @@ export function DirectoryScreen(props: {
       <ConfirmBox
         width={Math.min(width, 70)}
         title={`Remove ${state.removing.email} from the directory?`}
-        lines={['Its settings and password are deleted; mail on the servers is not touched.']}
+        lines={[
+          'Its settings and password are deleted; mail on the servers is not touched.',
+          usedBy ?? 'Looking for syncs that use it…',
+        ]}
         danger
       />
     );

@@ -1,7 +1,7 @@
 // The account directory screen (docs/spec.md C2) as a pure state machine: the table, the filter,
 // the add/edit form, the remove confirmation and the CSV import with its bad rows.
 import type { Key } from 'ink';
-import { parseDisplayName, parseEmail } from '../../cli/validate.ts';
+import { parseDisplayName, parseEmail } from '../../shared/fields.ts';
 import type { DirectoryEntry } from '../backend.ts';
 import { yesNoKey } from '../wizard/form/dialogs.tsx';
 import {
@@ -92,8 +92,8 @@ export function formFields(kind: 'add' | 'edit'): FieldSpec[] {
 
 function validateForm(values: FormValues, kind: 'add' | 'edit'): FormErrors {
   const errors: FormErrors = {};
-  if (kind === 'add') check(errors, 'email', 'Email', () => parseEmail(str(values, 'email'), 'Email'));
-  check(errors, 'displayName', 'Display name', () => parseDisplayName(str(values, 'displayName'), 'Display name'));
+  if (kind === 'add') check(errors, 'email', () => parseEmail(str(values, 'email'), 'Email'));
+  check(errors, 'displayName', () => parseDisplayName(str(values, 'displayName'), 'Display name'));
   if (hasControlCharacter(str(values, 'password'))) errors.password = 'Password holds a control character';
   return errors;
 }

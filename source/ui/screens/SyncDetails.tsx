@@ -43,8 +43,7 @@ const VIEW: Command[] = [
 
 /** Every key of the screen (for `?`). */
 export const syncDetailsKeys: KeyHelp[] = [
-  ...helpOf(['start', 'pause', 'stop', 'restart']),
-  { keys: 'r', description: 'recreate', category: 'Actions' },
+  ...helpOf(['start', 'pause', 'stop', 'restart', 'recreate']),
   ...helpOf(VIEW, { open: { description: 'account detail' } }),
 ];
 
@@ -270,7 +269,7 @@ export function SyncDetails({ backend, syncId, isActive, width, height, onOpenAc
     else if (matches('pause', input, key)) control('pause');
     else if (matches('stop', input, key)) control('stop');
     else if (matches('restart', input, key)) control('restart');
-    else if (input === 'r' && sync) onRecreate(sync);
+    else if (matches('recreate', input, key) && sync) onRecreate(sync);
     else if (matches('threadsUp', input, key)) threads(1);
     else if (matches('threadsDown', input, key)) threads(-1);
     else if (matches('note', input, key)) setNote('');

@@ -1,6 +1,7 @@
 // Settings (docs/spec.md C1, C3): the destination server with its admin login and a connection
 // test, and the SMTP server for notifications. Passwords are never shown: blank keeps them.
-import { Box, Text, useInput, type Key } from 'ink';
+import { useHints, useKeys } from '../router.tsx';
+import { Box, Text, type Key } from 'ink';
 import { useCallback, useEffect, useRef } from 'react';
 import type { DashboardBackend } from '../backend.ts';
 import type { KeyHelp } from '../keymap.ts';
@@ -31,6 +32,29 @@ export const settingsKeys: KeyHelp[] = [
 type Action =
   { type: 'set'; state: SettingsState } | { type: 'update'; update: (state: SettingsState) => SettingsState };
 const reducer = (state: SettingsState, action: Action) => (action.type === 'set' ? action.state : action.update(state));
+
+/** A text field is being edited or a dialog is open: it takes every printable key (`?`, `q`) and pastes. */
+const textEditing = (s: SettingsState) => Boolean(s.form.editing || s.confirmLeave);
+
+/** The hint bar for what is open now. */
+export function settingsHints(s: SettingsState): KeyHelp[] {
+  if (s.confirmLeave)
+    return [
+      { keys: 'y', description: 'leave without saving', dangerous: true },
+      { keys: 'N', description: 'stay' },
+    ];
+  if (s.form.editing)
+    return [
+      { keys: 'Enter', description: 'keep the edit' },
+      { keys: 'Esc', description: 'undo the edit' },
+    ];
+  return [
+    { keys: 'Enter', description: 'save this section' },
+    { keys: 'Ctrl+T', description: 'test the login' },
+    { keys: 'Esc', description: 'back' },
+    { keys: '?', description: 'help' },
+  ];
+}
 
 export function SettingsScreen(props: {
   backend: DashboardBackend;
@@ -109,7 +133,15 @@ export function SettingsScreen(props: {
     },
     [dispatch, get, run],
   );
-  useInput(onKey, { isActive: props.isActive });
+  useHints(settingsHints(state), props.isActive);
+  useKeys(
+    (input, key) => {
+      onKey(input, key);
+      return true;
+    },
+    props.isActive,
+    () => textEditing(get()),
+  );
 
   const { width, height } = props;
   if (state.confirmLeave) {
@@ -157,9 +189,10 @@ export function SettingsScreen(props: {
         textWidth={30}
         active={props.isActive}
       />
-      <Box height={1} width={width}>
+      {/* A failed test's whole reason and advice, wrapped (issue 17.5). */}
+      <Box height={state.test && !state.test.ok ? 3 : 1} width={width} overflow="hidden">
         {state.test ? (
-          <Text color={state.test.ok ? color('ok') : color('error')} wrap="truncate-end">
+          <Text color={state.test.ok ? color('ok') : color('error')} wrap="wrap">
             Connection test: {state.test.text}
           </Text>
         ) : (

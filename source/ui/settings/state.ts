@@ -1,8 +1,7 @@
 // The settings screen (docs/spec.md C1, C3) as a pure state machine: the destination server and the
 // SMTP server for notifications, each saved on its own after every field is checked.
 import type { Key } from 'ink';
-import { parseEmail, parseHost, parsePort, parseUser } from '../../cli/validate.ts';
-import { defaultPort } from '../../imap/endpoint.ts';
+import { defaultPort, parseEmail, parseHost, parsePort, parseUser } from '../../shared/fields.ts';
 import type { TlsMode } from '../../imap/endpoint.ts';
 import type { DashboardBackend, DestinationView, SmtpView } from '../backend.ts';
 import { yesNoKey } from '../wizard/form/dialogs.tsx';
@@ -30,7 +29,7 @@ const smtpPort = (tls: TlsMode) => (tls === 'tls' ? 465 : tls === 'starttls' ? 5
 export function destinationFields(view?: DestinationView): FieldSpec[] {
   return [
     { kind: 'text', id: 'd.host', label: 'Host', placeholder: 'e.g. imap.new-provider.com' },
-    { kind: 'text', id: 'd.port', label: 'Port' },
+    { kind: 'text', id: 'd.port', label: 'Port', replaceOnType: true },
     { kind: 'choice', id: 'd.tls', label: 'TLS', options: TLS_OPTIONS },
     { kind: 'toggle', id: 'd.allowInvalidCert', label: 'Certificate', text: 'allow an invalid certificate' },
     { kind: 'text', id: 'd.adminUser', label: 'Admin user', placeholder: 'blank: each account’s own password' },
@@ -48,7 +47,7 @@ export function destinationFields(view?: DestinationView): FieldSpec[] {
 export function smtpFields(view?: SmtpView): FieldSpec[] {
   return [
     { kind: 'text', id: 's.host', label: 'SMTP host', placeholder: 'e.g. smtp.example.com' },
-    { kind: 'text', id: 's.port', label: 'Port' },
+    { kind: 'text', id: 's.port', label: 'Port', replaceOnType: true },
     { kind: 'choice', id: 's.tls', label: 'TLS', options: TLS_OPTIONS },
     { kind: 'toggle', id: 's.allowInvalidCert', label: 'Certificate', text: 'allow an invalid certificate' },
     { kind: 'text', id: 's.user', label: 'User', placeholder: 'blank: no login' },
@@ -127,10 +126,10 @@ export function validate(state: SettingsState, section: Section): FormErrors {
   const v = state.values;
   const errors: FormErrors = {};
   if (section === 'destination') {
-    check(errors, 'd.host', 'Host', () => parseHost(str(v, 'd.host'), 'Host'));
-    check(errors, 'd.port', 'Port', () => parsePort(str(v, 'd.port'), 'Port'));
+    check(errors, 'd.host', () => parseHost(str(v, 'd.host'), 'Host'));
+    check(errors, 'd.port', () => parsePort(str(v, 'd.port'), 'Port'));
     const user = str(v, 'd.adminUser').trim();
-    if (user) check(errors, 'd.adminUser', 'Admin user', () => parseUser(user, 'Admin user'));
+    if (user) check(errors, 'd.adminUser', () => parseUser(user, 'Admin user'));
     if (
       user &&
       !str(v, 'd.adminPassword') &&
@@ -140,14 +139,14 @@ export function validate(state: SettingsState, section: Section): FormErrors {
     }
     if (!user && str(v, 'd.adminPassword')) errors['d.adminUser'] = 'Admin user is needed with an admin password';
     if (str(v, 'd.testAccount').trim())
-      check(errors, 'd.testAccount', 'Test as', () => parseEmail(str(v, 'd.testAccount'), 'Test as'));
+      check(errors, 'd.testAccount', () => parseEmail(str(v, 'd.testAccount'), 'Test as'));
   } else {
-    check(errors, 's.host', 'SMTP host', () => parseHost(str(v, 's.host'), 'SMTP host'));
-    check(errors, 's.port', 'Port', () => parsePort(str(v, 's.port'), 'Port'));
+    check(errors, 's.host', () => parseHost(str(v, 's.host'), 'SMTP host'));
+    check(errors, 's.port', () => parsePort(str(v, 's.port'), 'Port'));
     const user = str(v, 's.user').trim();
-    if (user) check(errors, 's.user', 'User', () => parseUser(user, 'User'));
+    if (user) check(errors, 's.user', () => parseUser(user, 'User'));
     if (!user && str(v, 's.password')) errors['s.user'] = 'User is needed with a password';
-    check(errors, 's.from', 'From', () => parseEmail(str(v, 's.from'), 'From'));
+    check(errors, 's.from', () => parseEmail(str(v, 's.from'), 'From'));
   }
   return errors;
 }
@@ -182,8 +181,8 @@ export function save(state: SettingsState, section: Section, thenTest = false): 
       effect: {
         type: 'saveDestination',
         settings: {
-          host: parseHost(str(v, 'd.host')),
-          port: parsePort(str(v, 'd.port')),
+          host: parseHost(str(v, 'd.host'), 'Host'),
+          port: parsePort(str(v, 'd.port'), 'Port'),
           tls: str(v, 'd.tls') as TlsMode,
           allowInvalidCert: Boolean(v['d.allowInvalidCert']),
           ...(user ? { adminUser: user } : {}),
@@ -200,8 +199,8 @@ export function save(state: SettingsState, section: Section, thenTest = false): 
     effect: {
       type: 'saveSmtp',
       settings: {
-        host: parseHost(str(v, 's.host')),
-        port: parsePort(str(v, 's.port')),
+        host: parseHost(str(v, 's.host'), 'SMTP host'),
+        port: parsePort(str(v, 's.port'), 'Port'),
         tls: str(v, 's.tls') as TlsMode,
         allowInvalidCert: Boolean(v['s.allowInvalidCert']),
         ...(user ? { user } : {}),

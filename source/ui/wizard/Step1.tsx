@@ -2,7 +2,7 @@
 // the account group, threads and connections per user.
 import { color } from '../layout.ts';
 import { Box, Text, type Key } from 'ink';
-import { defaultPort } from '../../imap/endpoint.ts';
+import { defaultPort } from '../../shared/fields.ts';
 import type { SyncMode } from '../../engine/types.ts';
 import type { TlsMode } from '../../imap/endpoint.ts';
 import { firstError, formKey, revalidate, str, type FieldSpec } from './form/form.ts';
@@ -12,7 +12,7 @@ import { CONNECTIONS_HINT, GROUP_LABELS, MODE_TEXTS, SYNC_ALL_WORD } from './tex
 
 export const STEP1_FIELDS: readonly FieldSpec[] = [
   { kind: 'text', id: 'host', label: 'IMAP server', placeholder: 'e.g. mail.old-provider.com or an IP' },
-  { kind: 'text', id: 'port', label: 'Port' },
+  { kind: 'text', id: 'port', label: 'Port', replaceOnType: true },
   {
     kind: 'choice',
     id: 'tls',
@@ -45,8 +45,8 @@ export const STEP1_FIELDS: readonly FieldSpec[] = [
     label: 'Accounts',
     options: (['all', 'admin', 'specific'] as const).map((group) => ({ value: group, label: GROUP_LABELS[group] })),
   },
-  { kind: 'text', id: 'threads', label: 'Threads' },
-  { kind: 'text', id: 'connections', label: 'Connections', width: 4, hint: CONNECTIONS_HINT },
+  { kind: 'text', id: 'threads', label: 'Threads', replaceOnType: true },
+  { kind: 'text', id: 'connections', label: 'Connections', replaceOnType: true, width: 4, hint: CONNECTIONS_HINT },
 ];
 
 /** Continue: every field valid, else the focus on the first wrong one. */

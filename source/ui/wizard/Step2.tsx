@@ -52,7 +52,8 @@ export function Step2View(props: { state: WizardState; width: number; height: nu
   const userW = Math.floor(inner * 0.35);
   const passW = 9;
   const testW = Math.max(6, width - 6 - emailW - userW - passW);
-  const visible = Math.max(1, height - 10);
+  // Two lines kept for the selected row's detail, wrapped: a failed login's whole reason (issue 17.5).
+  const visible = Math.max(1, height - 12);
   const cursor = Math.min(state.cursor, Math.max(0, rows.length - 1));
   const top = Math.max(0, Math.min(cursor - Math.floor(visible / 2), rows.length - visible));
   const shown = rows.slice(top, top + visible);
@@ -143,10 +144,12 @@ export function Step2View(props: { state: WizardState; width: number; height: nu
           );
         })}
       </Box>
-      <Text wrap="truncate-end" dimColor>
-        {rows.length > visible ? `${top + 1}–${top + shown.length} of ${rows.length} · ` : ''}
-        {detailOf(rows[cursor])}
-      </Text>
+      <Box width={width} height={3} overflow="hidden">
+        <Text wrap="wrap" dimColor>
+          {rows.length > visible ? `${top + 1}–${top + shown.length} of ${rows.length} · ` : ''}
+          {detailOf(rows[cursor])}
+        </Text>
+      </Box>
       <StatusLine width={width} text={state.message?.text} tone={state.message?.tone} />
       <Text dimColor wrap="truncate-end">
         {hint}

@@ -101,18 +101,27 @@ function Pair(props: { label: string; value: string; width: number }) {
       <Box width={16} flexShrink={0}>
         <Text dimColor>{props.label}</Text>
       </Box>
-      <Text bold wrap="truncate-end">
-        {props.value}
-      </Text>
+      {/* Two columns of gap: a long value never runs into the next label (issue 17 point 8). */}
+      <Box width={Math.max(1, props.width - 18)} flexShrink={0}>
+        <Text bold wrap="truncate-end">
+          {props.value}
+        </Text>
+      </Box>
     </Box>
   );
 }
 
+const RIGHT_COLUMN = 26;
+
 export function Step3View(props: { state: WizardState; width: number; height: number; active: boolean }) {
   const { state, width, height } = props;
   const s1 = state.s1;
-  const half = Math.floor(width / 2);
-  const total = (state.rows ?? []).filter((row) => row.checked).length;
+  // The left column holds the long values (host, mode, group); the right one short numbers.
+  const left = Math.max(Math.floor(width / 2) - 2, width - 4 - RIGHT_COLUMN);
+  const rows = state.rows ?? [];
+  const total = rows.filter((row) => row.checked).length;
+  // The group chose the list; what is synced is what stayed checked in step 2.
+  const group = GROUP_LABELS[str(s1, 'group') as AccountGroup];
   const summary: [string, string][] = [
     ['IMAP server', str(s1, 'host')],
     ['Port', str(s1, 'port')],
@@ -120,7 +129,7 @@ export function Step3View(props: { state: WizardState; width: number; height: nu
     ['Threads', str(s1, 'threads')],
     ['Sync mode', MODE_TEXTS[str(s1, 'mode') as SyncMode].label],
     ['Dry run', s1.dryRun ? 'Yes' : 'No'],
-    ['Account group', GROUP_LABELS[str(s1, 'group') as AccountGroup]],
+    ['Account group', total < rows.length ? `${group}, ${total} of ${rows.length} checked` : group],
     ['Total accounts', String(total)],
     ['Connections', `${str(s1, 'connections')} per user`],
     ['', ''],
@@ -139,8 +148,8 @@ export function Step3View(props: { state: WizardState; width: number; height: nu
       <Box flexDirection="column" width={width} borderStyle="single" borderDimColor paddingX={1}>
         {[0, 2, 4, 6, 8].map((i) => (
           <Box key={i} width={width - 4} height={1}>
-            <Pair label={summary[i][0]} value={summary[i][1]} width={half - 2} />
-            <Pair label={summary[i + 1][0]} value={summary[i + 1][1]} width={width - 4 - (half - 2)} />
+            <Pair label={summary[i][0]} value={summary[i][1]} width={left} />
+            <Pair label={summary[i + 1][0]} value={summary[i + 1][1]} width={width - 4 - left} />
           </Box>
         ))}
       </Box>

@@ -1,7 +1,8 @@
 // The Create Sync wizard (docs/spec.md W1–W8): three steps, Back without losing anything, the
 // typed confirmation for Sync All without dry run. One key router for the whole screen:
 // dialog > the step (whose text edits come first) ; the UI holds no sync logic.
-import { Box, useInput, type Key } from 'ink';
+import { useHints, useKeys, useRouter } from '../router.tsx';
+import { Box, type Key } from 'ink';
 import { useCallback, useEffect, useRef } from 'react';
 import type { AccountGroup } from '../../engine/syncModel.ts';
 import type { DashboardBackend, SyncSettings } from '../backend.ts';
@@ -21,12 +22,12 @@ import {
 } from './model.ts';
 import { Step1View, step1Key } from './Step1.tsx';
 import { Step2View } from './Step2.tsx';
-import { step2Key } from './step2Keys.ts';
+import { continueFrom2, step2Key } from './step2Keys.ts';
 import { Step3View, step3Key } from './Step3.tsx';
 import { MODE_TEXTS } from './texts.ts';
 
 export const wizardKeys: KeyHelp[] = [
-  { keys: 'Enter', description: 'next step (step 3: create)', category: 'Wizard' },
+  { keys: 'Enter', description: 'next step; at step 3: create the sync', category: 'Wizard' },
   { keys: 'Esc', description: 'back, keeping entries (step 1: cancel)', category: 'Wizard' },
   { keys: 'Tab/↑↓', description: 'field', category: 'Form' },
   { keys: '←→/space', description: 'change', category: 'Form' },
@@ -89,9 +90,51 @@ export interface WizardProps {
   onCancel(): void;
 }
 
+/** A text field is being edited or a dialog is open: it takes every printable key (`?`, `q`) and pastes. */
+const textEditing = (s: WizardState) => Boolean(s.form.editing || s.rowEdit || s.domainPrompt || s.dialog);
+
+const EDIT_HINTS: KeyHelp[] = [
+  { keys: 'Enter', description: 'keep the edit' },
+  { keys: 'Esc', description: 'undo the edit' },
+  { keys: 'Ctrl+U', description: 'clear' },
+];
+const HELP_HINT: KeyHelp = { keys: '?', description: 'help' };
+
+/** The hint bar: what Enter and Esc do at this step (or in this dialog) now. */
+export function wizardHints(s: WizardState): KeyHelp[] {
+  if (s.dialog?.kind === 'discard')
+    return [
+      { keys: 'y', description: 'discard', dangerous: true },
+      { keys: 'N', description: 'keep editing' },
+    ];
+  if (s.dialog?.kind === 'syncAll')
+    return [
+      { keys: 'Enter', description: 'create the sync if the word is typed', dangerous: true },
+      { keys: 'Esc', description: 'cancel' },
+    ];
+  if (s.form.editing || s.rowEdit || s.domainPrompt) return EDIT_HINTS;
+  if (s.step === 1)
+    return [
+      { keys: 'Enter', description: 'next: choose accounts' },
+      { keys: 'Esc', description: 'cancel' },
+      { keys: 'Tab/↑↓', description: 'field' },
+      HELP_HINT,
+    ];
+  if (s.step === 2)
+    return [
+      { keys: 'Enter', description: 'next: review' },
+      { keys: 'Esc', description: 'back to step 1' },
+      { keys: 'space', description: 'check' },
+      { keys: 't/T', description: 'test logins' },
+      HELP_HINT,
+    ];
+  return [{ keys: 'Enter', description: 'create the sync' }, { keys: 'Esc', description: 'back to step 2' }, HELP_HINT];
+}
+
 export function WizardScreen(props: WizardProps) {
   const [state, dispatch, get] = useStore(reducer, () => initialState(props.initial));
   const latest = useLatest(props);
+  const router = useRouter();
   const mounted = useRef(true);
   useEffect(() => () => void (mounted.current = false), []);
   const update = useCallback(
@@ -103,6 +146,14 @@ export function WizardScreen(props: WizardProps) {
     async (effect: WizardEffect) => {
       const { backend, onCancel, onDone, recreateFrom } = latest.current;
       if (effect.type === 'cancel') return onCancel();
+      if (effect.type === 'confirmFailedLogins') {
+        const { failed, checked } = effect;
+        return router.confirm({
+          message: `${failed} of ${checked} checked account${checked === 1 ? '' : 's'} failed the login test: their sync will fail. Go on to step 3 anyway?`,
+          dangerous: true,
+          onYes: () => update((s) => continueFrom2(s).state),
+        });
+      }
       if (effect.type === 'loadAccounts') {
         try {
           const directory = await backend.listAccounts();
@@ -170,7 +221,7 @@ export function WizardScreen(props: WizardProps) {
         update((s) => ({ ...s, busy: undefined, message: { text: (error as Error).message, tone: 'error' } }));
       }
     },
-    [get, latest, update],
+    [get, latest, router, update],
   );
 
   const onKey = useCallback(
@@ -181,7 +232,15 @@ export function WizardScreen(props: WizardProps) {
     },
     [dispatch, get, run],
   );
-  useInput(onKey, { isActive: props.isActive });
+  useHints(wizardHints(state), props.isActive);
+  useKeys(
+    (input, key) => {
+      onKey(input, key);
+      return true;
+    },
+    props.isActive,
+    () => textEditing(get()),
+  );
 
   const { width, height } = props;
   const dialog = state.dialog;

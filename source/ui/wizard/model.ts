@@ -1,10 +1,18 @@
 // The wizard's state (docs/spec.md W1–W8) and the pure rules over it: defaults (or a sync to
 // recreate), validation of each step, the account rows of step 2 and the settings created.
-import { parseHost, parsePort } from '../../cli/validate.ts';
-import { defaultPort } from '../../imap/endpoint.ts';
-import { parseConnections, parseDate, parseInterval, parseNotify, parseThreads } from '../../cli/syncOptions.ts';
+import {
+  DEFAULT_CONNECTIONS,
+  defaultPort,
+  parseConnections,
+  parseDate,
+  parseHost,
+  parseInterval,
+  parseNotify,
+  parsePort,
+  parseThreads,
+} from '../../shared/fields.ts';
 import type { AccountGroup, SelectedAccount, SyncSettings } from '../../engine/syncModel.ts';
-import { DEFAULT_CONNECTIONS, type SyncMode } from '../../engine/types.ts';
+import type { SyncMode } from '../../engine/types.ts';
 import type { TlsMode } from '../../imap/endpoint.ts';
 import type { DirectoryEntry } from '../backend.ts';
 import type { TypedConfirm } from './form/dialogs.tsx';
@@ -51,7 +59,11 @@ export interface WizardState {
 }
 
 export type WizardEffect =
-  { type: 'loadAccounts' } | { type: 'testAuth'; emails: string[] } | { type: 'create' } | { type: 'cancel' };
+  | { type: 'loadAccounts' }
+  | { type: 'testAuth'; emails: string[] }
+  | { type: 'confirmFailedLogins'; failed: number; checked: number }
+  | { type: 'create' }
+  | { type: 'cancel' };
 
 export interface StepResult {
   state: WizardState;
@@ -133,12 +145,10 @@ export const CONNECTIONS_LABEL = 'Connections per user';
 
 export function validateStep1(values: FormValues): FormErrors {
   const errors: FormErrors = {};
-  check(errors, 'host', 'IMAP server', () => parseHost(str(values, 'host'), 'IMAP server'));
-  check(errors, 'port', 'Port', () => parsePort(str(values, 'port'), 'Port'));
-  check(errors, 'threads', 'Threads', () => parseThreads(str(values, 'threads'), 'Threads'));
-  check(errors, 'connections', CONNECTIONS_LABEL, () =>
-    parseConnections(str(values, 'connections'), CONNECTIONS_LABEL),
-  );
+  check(errors, 'host', () => parseHost(str(values, 'host'), 'IMAP server'));
+  check(errors, 'port', () => parsePort(str(values, 'port'), 'Port'));
+  check(errors, 'threads', () => parseThreads(str(values, 'threads'), 'Threads'));
+  check(errors, 'connections', () => parseConnections(str(values, 'connections'), CONNECTIONS_LABEL));
   return errors;
 }
 
@@ -146,17 +156,15 @@ export function validateStep3(values: FormValues, now = Date.now()): FormErrors 
   const errors: FormErrors = {};
   const startAt =
     values.start === 'at'
-      ? check(errors, 'startAt', 'Start time', () => parseFutureDate(str(values, 'startAt'), 'Start time', now))
+      ? check(errors, 'startAt', () => parseFutureDate(str(values, 'startAt'), 'Start time', now))
       : undefined;
   if (values.repeat === 'until') {
-    const until = check(errors, 'loopUntil', 'Loop until', () =>
-      parseFutureDate(str(values, 'loopUntil'), 'Loop until', now),
-    );
+    const until = check(errors, 'loopUntil', () => parseFutureDate(str(values, 'loopUntil'), 'Loop until', now));
     if (until && startAt && Date.parse(until) <= Date.parse(startAt))
       errors.loopUntil = 'Loop until must be after the start time';
-    check(errors, 'interval', 'Interval', () => parseInterval(str(values, 'interval')));
+    check(errors, 'interval', () => parseInterval(str(values, 'interval'), 'Interval'));
   }
-  check(errors, 'notify', 'Notify users', () => parseNotify(str(values, 'notify')));
+  check(errors, 'notify', () => parseNotify(str(values, 'notify'), 'Notify users'));
   return errors;
 }
 
@@ -220,8 +228,8 @@ export function buildSettings(
   const tls = str(s1, 'tls') as TlsMode;
   const settings: SyncSettings = {
     source: {
-      host: parseHost(str(s1, 'host')),
-      port: parsePort(str(s1, 'port')),
+      host: parseHost(str(s1, 'host'), 'IMAP server'),
+      port: parsePort(str(s1, 'port'), 'Port'),
       tls,
       allowInvalidCert: Boolean(s1.allowInvalidCert),
     },
@@ -230,8 +238,8 @@ export function buildSettings(
     dryRun: Boolean(s1.dryRun),
     group: str(s1, 'group') as AccountGroup,
     accounts,
-    threads: parseThreads(str(s1, 'threads')),
-    connections: parseConnections(str(s1, 'connections')),
+    threads: parseThreads(str(s1, 'threads'), 'Threads'),
+    connections: parseConnections(str(s1, 'connections'), CONNECTIONS_LABEL),
     start: 'now',
     loopIntervalMs: 3_600_000,
     notify: [],
@@ -244,9 +252,9 @@ export function buildSettings(
   settings.start = start === 'at' ? parseFutureDate(str(s3, 'startAt'), 'Start time', now) : start;
   if (s3.repeat === 'until') {
     settings.loopUntil = parseFutureDate(str(s3, 'loopUntil'), 'Loop until', now);
-    settings.loopIntervalMs = parseInterval(str(s3, 'interval'));
+    settings.loopIntervalMs = parseInterval(str(s3, 'interval'), 'Interval');
   }
-  settings.notify = parseNotify(str(s3, 'notify'));
+  settings.notify = parseNotify(str(s3, 'notify'), 'Notify users');
   return settings;
 }
 

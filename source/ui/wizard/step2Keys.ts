@@ -73,6 +73,14 @@ export function continueFrom2(state: WizardState): StepResult {
   return { state: { ...state, step: 3, message: undefined, errors: {}, form: { focus: 'start' } } };
 }
 
+/** Enter at step 2: logins known to fail are named and confirmed first (issue 17 point 9). */
+function enterFrom2(state: WizardState): StepResult {
+  const checked = (state.rows ?? []).filter((row) => row.checked);
+  const failed = checked.filter((row) => row.test?.state === 'failed').length;
+  if (failed === 0) return continueFrom2(state);
+  return { state, effect: { type: 'confirmFailedLogins', failed, checked: checked.length } };
+}
+
 export function step2Key(state: WizardState, input: string, key: Key): StepResult {
   if (state.loading) return key.escape ? { state: { ...state, step: 1, loading: false } } : { state };
   const rows = state.rows ?? [];
@@ -82,7 +90,7 @@ export function step2Key(state: WizardState, input: string, key: Key): StepResul
   const row = rows[cursor];
   const move = (to: number) => ({ state: { ...state, cursor: Math.max(0, Math.min(rows.length - 1, to)) } });
   if (key.escape) return { state: { ...state, step: 1, message: undefined, errors: {}, form: { focus: 'host' } } };
-  if (key.return) return continueFrom2(state);
+  if (key.return) return enterFrom2(state);
   if (key.upArrow || input === 'k') return move(cursor - 1);
   if (key.downArrow || input === 'j') return move(cursor + 1);
   if (key.pageUp) return move(cursor - 10);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { cleanup, render } from 'ink-testing-library';
+import { ScreenRouter } from '../../../source/ui/router.tsx';
 import { DirectoryScreen } from '../../../source/ui/directory/DirectoryScreen.tsx';
 import { createFakeBackend } from '../fakeBackend.ts';
 import { flat, frame, KEY, press, until, waitFor, type Instance } from '../wizard/support.ts';
@@ -10,7 +11,11 @@ afterEach(() => cleanup());
 async function renderDirectory() {
   const backend = createFakeBackend();
   let backs = 0;
-  const app = render(<DirectoryScreen backend={backend} isActive width={80} height={22} onBack={() => backs++} />);
+  const app = render(
+    <ScreenRouter>
+      <DirectoryScreen backend={backend} isActive width={80} height={22} onBack={() => backs++} />
+    </ScreenRouter>,
+  );
   await waitFor(app, '2 of 2 accounts');
   return { app, backend, backs: () => backs };
 }
@@ -140,4 +145,15 @@ test('/ filters live; Esc clears the filter, then goes back', async () => {
   assert.equal(backs(), 0);
   await press(app, KEY.esc);
   await until(() => backs() === 1);
+});
+
+test('the remove dialog names the syncs that use the account', async () => {
+  const { app } = await renderDirectory();
+  await press(app, 'd');
+  await waitFor(app, 'Remove ann@example.com from the directory?');
+  const text = await waitFor(app, 'Used by 2 syncs:');
+  const flatText = text.replace(/[\s│]+/g, ' ');
+  assert.match(flatText, /sync0002 \(imap\.old\.example\), sync0001 \(imap\.old\.example\)/);
+  await press(app, 'n');
+  await waitFor(app, 'ann@example.com kept');
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { cleanup, render } from 'ink-testing-library';
 import type { DashboardBackend } from '../../../source/ui/backend.ts';
+import { ScreenRouter } from '../../../source/ui/router.tsx';
 import { SettingsScreen } from '../../../source/ui/settings/SettingsScreen.tsx';
 import { createFakeBackend } from '../fakeBackend.ts';
 import { flat, frame, KEY, press, until, waitFor, type Instance } from '../wizard/support.ts';
@@ -23,7 +24,11 @@ async function renderSettings() {
     smtps.push(settings);
   };
   let backs = 0;
-  const app = render(<SettingsScreen backend={backend} isActive width={80} height={22} onBack={() => backs++} />);
+  const app = render(
+    <ScreenRouter>
+      <SettingsScreen backend={backend} isActive width={80} height={22} onBack={() => backs++} />
+    </ScreenRouter>,
+  );
   await waitFor(app, 'Destination IMAP server');
   return { app, backend, destinations, smtps, backs: () => backs };
 }
@@ -154,4 +159,13 @@ test('Esc asks before leaving unsaved changes; without changes it goes back', as
   await waitFor(app, 'Leave without saving?');
   await press(app, 'y');
   assert.equal(backs(), 1);
+});
+
+test('a failed Ctrl+T test shows its whole reason at 80 columns, wrapped', async () => {
+  const { app, backend } = await renderSettings();
+  const advice = 'no admin login set: choose an account to test with in Test as, or set an admin login above';
+  backend.testDestination = async () => ({ ok: false, code: 'AUTH_FAILED', reason: advice });
+  await press(app, CTRL_T);
+  await waitFor(app, (f) => f.replace(/\s+/g, ' ').includes(`✗ AUTH_FAILED: ${advice}`));
+  for (const l of frame(app).split('\n')) assert.ok(l.length <= 80, l);
 });

@@ -1,6 +1,7 @@
 // Renders the wizard against the fake backend and records how it ended.
 import { render } from 'ink-testing-library';
 import type { SyncSettings } from '../../../source/ui/backend.ts';
+import { ScreenRouter } from '../../../source/ui/router.tsx';
 import { WizardScreen } from '../../../source/ui/wizard/WizardScreen.tsx';
 import { createFakeBackend, type FakeBackend } from '../fakeBackend.ts';
 import { frame, KEY, press, waitFor, type Instance } from './support.ts';
@@ -25,16 +26,18 @@ export async function renderWizard(
   const done: string[] = [];
   let cancels = 0;
   const app = render(
-    <WizardScreen
-      backend={backend}
-      isActive
-      width={options.width ?? 80}
-      height={options.height ?? 22}
-      initial={options.initial}
-      recreateFrom={options.recreateFrom}
-      onDone={(id) => done.push(id)}
-      onCancel={() => cancels++}
-    />,
+    <ScreenRouter>
+      <WizardScreen
+        backend={backend}
+        isActive
+        width={options.width ?? 80}
+        height={options.height ?? 22}
+        initial={options.initial}
+        recreateFrom={options.recreateFrom}
+        onDone={(id) => done.push(id)}
+        onCancel={() => cancels++}
+      />
+    </ScreenRouter>,
   );
   await waitFor(app, 'Step 1 of 3');
   return { app, backend, done, cancelled: () => cancels };

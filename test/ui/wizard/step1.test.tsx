@@ -148,3 +148,17 @@ test('Connections per user: 0, 51 and "x" are refused with the range; a good val
   await until(() => done.length === 1);
   assert.equal(backend.syncs.at(-1)!.connections, 6);
 });
+
+test('typing into a number field holding its default replaces it (Port 143, type 99999: 99999)', async () => {
+  const { app } = await renderWizard();
+  await focusField(app, 'Port');
+  await press(app, '99999');
+  await waitFor(app, /Port\s+99999/);
+  assert.doesNotMatch(frame(app), /14399999/);
+  // Esc gives the default back; the same in one read of several keys.
+  await press(app, KEY.esc);
+  await waitFor(app, /Port\s+143\b/);
+  await focusField(app, 'Threads');
+  await press(app, '4', KEY.tab);
+  await waitFor(app, /Threads\s+4\b/);
+});

@@ -105,3 +105,37 @@ test('a failing test call shows its message', async () => {
   await waitFor(app, 'Test failed: no destination server is configured');
   await until(() => !frame(app).includes('testing'));
 });
+
+test('Enter with known failed logins asks first, naming how many failed; N stays, y goes on', async () => {
+  const { app, backend } = await renderWizard();
+  const syncs = backend.syncs.length;
+  await toStep2(app);
+  await press(app, 'T');
+  await waitFor(app, '1 of 2 logins failed');
+  await press(app, KEY.enter);
+  await waitFor(app, '1 of 2 checked accounts failed the login test');
+  await press(app, 'n');
+  await waitFor(app, (f) => !f.includes('failed the login test'));
+  assert.match(frame(app), /Step 2 of 3/);
+  await press(app, KEY.enter);
+  await waitFor(app, 'failed the login test');
+  await press(app, 'y');
+  await waitFor(app, 'Step 3 of 3');
+  assert.equal(backend.syncs.length, syncs);
+});
+
+test('a failed login shows its whole reason and advice at 80 columns, wrapped', async () => {
+  const { app, backend } = await renderWizard();
+  const reason =
+    'cannot connect to old-mail.internal.example.com:993 (connection refused): check the host and port in step 1';
+  backend.testAuth = async (settings) =>
+    settings.accounts.map((account) => ({
+      account: account.email,
+      source: { ok: false as const, code: 'CONNECT_FAILED' as const, reason },
+      destination: { ok: true as const, capabilities: [] },
+    }));
+  await toStep2(app);
+  await press(app, 't');
+  await waitFor(app, (f) => f.replace(/\s+/g, ' ').includes(`ann@example.com (admin): source: ${reason}`));
+  for (const l of frame(app).split('\n')) assert.ok(l.length <= 80, l);
+});

@@ -115,3 +115,18 @@ test('a failing create shows the message and stays', async () => {
   assert.equal(done.length, 0);
   assert.match(frame(app), /Step 3 of 3/);
 });
+
+test('the summary keeps its columns apart and names how many accounts stay checked', async () => {
+  const { app } = await renderWizard();
+  await focusField(app, 'Sync mode');
+  await press(app, KEY.left);
+  await waitFor(app, /\(•\) Flags and New Messages/);
+  await focusField(app, 'IMAP server');
+  await toStep2(app);
+  await press(app, KEY.space);
+  await waitFor(app, '1 of 2 checked');
+  await press(app, KEY.enter);
+  await waitFor(app, 'Step 3 of 3');
+  assert.match(lineOf(app, 'Sync mode'), /Flags and New Messages\s{2,}Dry run/);
+  assert.match(flat(app), /Account group All Accounts, 1 of 2 checked/);
+});

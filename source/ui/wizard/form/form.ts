@@ -25,6 +25,11 @@ export type FieldSpec =
       width?: number;
       /** Shown dim after the value while it has no error (what the value means). */
       hint?: string;
+      /**
+       * Select on focus (numbers with a default, e.g. Port 143): the first character typed into
+       * the field replaces its value instead of being appended (issue 17 point 12).
+       */
+      replaceOnType?: boolean;
     })
   | (FieldBase & { kind: 'choice'; options: readonly ChoiceOption[] })
   | (FieldBase & { kind: 'toggle'; text: string });
@@ -141,7 +146,7 @@ export function formKey(
     }
     const text = typedText(input, key);
     if (text.length > 0) {
-      const value = current + text;
+      const value = field.replaceOnType ? text : current + text;
       return {
         type: 'state',
         form: { focus: field.id, editing: { id: field.id, cursor: value.length, original: current } },
@@ -191,18 +196,15 @@ export function revalidate(errors: FormErrors, all: FormErrors, changed?: string
   return next;
 }
 
-/** The message of an Error, with the CLI's option name (e.g. `--notify`) replaced by a label. */
-export function reasonOf(error: unknown, label: string): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/^--[a-z-]+/, label);
-}
-
-/** Runs `parse` and records its reason under `id` when it throws. */
-export function check<T>(errors: FormErrors, id: string, label: string, parse: () => T): T | undefined {
+/**
+ * Runs `parse` and records its reason under `id` when it throws. The shared parsers
+ * (source/shared/fields.ts) are given the field's label, so their message names it already.
+ */
+export function check<T>(errors: FormErrors, id: string, parse: () => T): T | undefined {
   try {
     return parse();
   } catch (error) {
-    errors[id] = reasonOf(error, label);
+    errors[id] = error instanceof Error ? error.message : String(error);
     return undefined;
   }
 }
