@@ -206,7 +206,9 @@ export function App({ backend }: { backend: DashboardBackend }) {
 
   return (
     <RouterProvider router={router}>
-      <Box flexDirection="column" width={columns} height={height}>
+      {/* Clipped to rows - 1: a screen whose content runs longer (wrapped lines on a narrow
+          terminal) must not make the frame taller, or Ink scrolls the title away (issue 17.11). */}
+      <Box flexDirection="column" width={columns} height={height} overflow="hidden">
         {stack.map((screen, i) => {
           const isTop = i === stack.length - 1;
           return (
@@ -215,6 +217,7 @@ export function App({ backend }: { backend: DashboardBackend }) {
               display={isTop && !help ? 'flex' : 'none'}
               height={screenHeight}
               flexDirection="column"
+              overflow="hidden"
             >
               {renderScreen(screen, isTop && !help && !quitting && !(dialog && isFormScreen(screen)))}
             </Box>

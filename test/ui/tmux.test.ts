@@ -223,3 +223,26 @@ test(
     );
   },
 );
+
+test(
+  'at 60x20 a running sync keeps its title on screen and no frame reaches the scrollback',
+  { timeout: 90_000 },
+  async () => {
+    const command = `${process.execPath} ${BIN} --data-dir ${dataDir}`;
+    tmux('kill-session', '-t', 'dash');
+    tmux('new-session', '-d', '-s', 'dash', '-x', '60', '-y', '20', command);
+    tmux('set-option', '-t', 'dash', 'remain-on-exit', 'on');
+    await waitScreen('the sync list', /IMAP Syncs/, 30_000);
+    keys('Enter');
+    await waitScreen('the details', /Sync Mode/);
+    keys('R'); // a new run at once: the frame redraws while it copies
+    await waitScreen('a run under way or done', (t) => /(Running|Complete)/.test(statusOn(t) ?? ''), 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const lines = screen().split('\n');
+    assert.match(lines[0] ?? '', /^Sync \S+ /, `the title line:\n${lines.join('\n')}`);
+    // The whole history of the pane (scrollback included) is the 20 lines on screen.
+    const history = tmux('capture-pane', '-p', '-S', '-', '-t', 'dash').replace(/\n+$/, '').split('\n');
+    assert.ok(history.length <= 20, `${history.length} lines in the pane's history:\n${history.join('\n')}`);
+    keys('q');
+  },
+);
