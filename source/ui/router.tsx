@@ -71,7 +71,8 @@ export function useHints(keys: KeyHelp[], isActive: boolean): void {
   }, [isActive, signature, setHints]);
 }
 
-const NO_KEY: Key = {
+/** A Key with nothing pressed: the base of each keypress the router splits off a chunk. */
+export const NO_KEY: Key = {
   upArrow: false,
   downArrow: false,
   leftArrow: false,

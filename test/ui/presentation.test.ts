@@ -9,32 +9,11 @@ import { scrollBy } from '../../source/ui/components/LogPane.tsx';
 import { formatDuration } from '../../source/ui/format.ts';
 import { keymap, keySequence, matches, type Command } from '../../source/ui/keymap.ts';
 import { color, fit, wordWrap } from '../../source/ui/layout.ts';
+import { NO_KEY } from '../../source/ui/router.tsx';
 import { addSample } from '../../source/ui/throughput.ts';
 import { zeroCounters } from '../../source/engine/types.ts';
 
-const key = (over: Partial<Key> = {}): Key => ({
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-  ...over,
-});
+const key = (over: Partial<Key> = {}): Key => ({ ...NO_KEY, ...over });
 const record = (
   account: string,
   status: AccountRunRecord['status'],
