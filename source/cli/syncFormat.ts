@@ -3,12 +3,9 @@ import type { AccountRunRecord, HistoryEntry, SyncRecord } from '../engine/syncM
 import type { Counters } from '../engine/types.ts';
 import { formatTable } from './output.ts';
 
-export function formatTime(iso: string | undefined): string {
-  if (!iso) return '-';
-  const date = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-}
+import { formatTime } from '../shared/time.ts';
+
+export { formatTime };
 
 /** A sync's connections per user on each server (a sync made before the setting: the default). */
 export { connectionsOf } from '../shared/fields.ts';

@@ -1,6 +1,9 @@
 // Plain-text helpers of the notification mails: one-line values, local times, durations, and
 // the HTML wrapping. Pure: no I/O, no clock.
 import { replaceControlCharacters } from '../shared/text.ts';
+import { formatTime, formatTimeZoned, validDate } from '../shared/time.ts';
+
+export { formatTime, formatTimeZoned };
 
 export function statusLabel(status: string): string {
   const text = oneLine(status);
@@ -14,31 +17,6 @@ export function plural(count: number, noun: string): string {
 /** Control characters (CR/LF above all: header injection) become spaces. */
 export function oneLine(value: unknown): string {
   return replaceControlCharacters(String(value ?? ''), ' ').trim();
-}
-
-export function validDate(iso: string | undefined): Date | undefined {
-  if (!iso) return undefined;
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** Local time, `YYYY-MM-DD HH:MM:SS`, `-` when unknown (as the CLI tables). */
-export function formatTime(iso: string | undefined): string {
-  const date = validDate(iso);
-  if (!date) return '-';
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-}
-
-/** Local time with its UTC offset, e.g. `2026-11-30 06:53:29 +01:00`. */
-export function formatTimeZoned(iso: string | undefined): string {
-  const date = validDate(iso);
-  if (!date) return '-';
-  const offset = -date.getTimezoneOffset();
-  const sign = offset < 0 ? '-' : '+';
-  const abs = Math.abs(offset);
-  return `${formatTime(iso)} ${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
 export function duration(from: string | undefined, to: string | undefined): string {

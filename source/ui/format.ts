@@ -3,12 +3,7 @@ import type { RunRecord, SyncRecord } from './backend.ts';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** 2026-11-30 09:00:01 (local time), or "-" when not known yet. */
-export function formatTime(iso: string | undefined): string {
-  if (!iso) return '-';
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
+export { formatTime } from '../shared/time.ts';
 
 /** 11-30 09:02 (local time): for narrow table cells. */
 export function formatShortTime(iso: string | undefined): string {
