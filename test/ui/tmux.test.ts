@@ -232,9 +232,9 @@ test(
     tmux('kill-session', '-t', 'dash');
     tmux('new-session', '-d', '-s', 'dash', '-x', '60', '-y', '20', command);
     tmux('set-option', '-t', 'dash', 'remain-on-exit', 'on');
-    await waitScreen('the sync list', /IMAP Syncs/, 30_000);
+    await waitScreen('the sync list with its syncs', /› \S+ /, 30_000);
     keys('Enter');
-    await waitScreen('the details', /Sync Mode/);
+    await waitScreen('the details with its controls', (t) => /Date Created/.test(t) && /R restart/.test(t));
     keys('R'); // a new run at once: the frame redraws while it copies
     await waitScreen('a run under way or done', (t) => /(Running|Complete)/.test(statusOn(t) ?? ''), 20_000);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
