@@ -47,6 +47,7 @@ export class AccountLanes {
     private readonly permits: LanePermits,
     private readonly connections: number,
     private readonly note: (line: string) => void,
+    private readonly slowLoginMs = SLOW_LOGIN_MS,
   ) {
     this.laneDeps = {
       ...laneDeps,
@@ -73,7 +74,7 @@ export class AccountLanes {
   async run<T>(items: T[], copiesExpected: number, work: (lane: Lane, item: T) => Promise<void>): Promise<void> {
     let next = 0;
     let failure: { error: unknown } | undefined;
-    const slowLink = this.slowestLogin >= SLOW_LOGIN_MS;
+    const slowLink = this.slowestLogin >= this.slowLoginMs;
     const wanted = lanesWanted(items.length, copiesExpected, this.connections, slowLink);
     while (this.lanes.length < wanted && this.permits.tryTake(slowLink)) {
       this.lanes.push(new Lane(this.laneDeps));

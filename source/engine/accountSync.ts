@@ -43,6 +43,12 @@ export interface AccountSyncDeps {
   budget: ByteBudget;
   /** Connection pairs held at once over fast links, shared by the accounts of the process. */
   lanePermits: LanePermits;
+  /**
+   * A login at least this slow (ms) means a slow link (accountLanes.ts has the default). Tests
+   * that check the fast-link choice on a loaded machine, where a local login can take longer,
+   * set it apart from CPU load.
+   */
+  slowLoginMs?: number;
 }
 
 const defaultOpen = (_side: 'source' | 'destination', access: SideAccess, options: OpenOptions) =>
@@ -142,6 +148,7 @@ export async function syncAccount(job: AccountSyncJob, deps: AccountSyncDeps): P
     deps.lanePermits,
     options.connections,
     (line) => report.note(line),
+    deps.slowLoginMs,
   );
 
   /** The account's destination CREATEs, SELECTs and SUBSCRIBEs, one at a time across its lanes (see FolderContext.oneAtATime). */
