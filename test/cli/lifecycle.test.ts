@@ -201,20 +201,24 @@ test('test-auth, threads, note and recreate from the command line', async () => 
 });
 
 test('sync run paused with Ctrl+C, then `sync start`: the same run goes on, counters add up', async () => {
+  // Enough to copy that Ctrl+C, sent right after the run began, lands in the middle of it.
+  const LATER = 1500;
   await seedMailbox(source, big.name, [
     {
       path: 'Later',
-      messages: Array.from({ length: 800 }, (_, i) => ({ raw: makeMessage({ subject: `l${i}`, sizeBytes: 30_000 }) })),
+      messages: Array.from({ length: LATER }, (_, i) => ({
+        raw: makeMessage({ subject: `l${i}`, sizeBytes: 30_000 }),
+      })),
     },
   ]);
   // What this run has to copy: the new folder, and what an earlier test left of the inbox.
-  const toCopy = 800 + 2000 - (await messagesOn(destination, big));
+  const toCopy = LATER + 2000 - (await messagesOn(destination, big));
   const id = await create(['--mode', 'new', '--group', 'specific', '--accounts', big.name, '--start', 'manual']);
   const first = startProcess(['sync', 'run', id]);
   let ended = false;
   void first.exited.then(() => (ended = true));
   await runBegun(dataDir, id, new Set(), () => ended);
-  await new Promise((resolve) => setTimeout(resolve, 800));
+  await new Promise((resolve) => setTimeout(resolve, 100));
   first.child.kill('SIGINT');
   await first.exited;
   const paused = await showJson(id);
