@@ -66,6 +66,11 @@ export default tseslint.config(
   layer(['source/notify/**'], ['cli', 'ui', 'demo'], 'notify composes and sends mail: it loads no cli or ui code.'),
   layer(['source/demo/**'], ['engine', 'store', 'notify', 'cli', 'ui'], 'the demo starts servers: it loads only imap.'),
   layer(
+    ['source/shared/**'],
+    ['engine', 'store', 'notify', 'cli', 'ui', 'imap', 'demo'],
+    'shared holds neutral helpers every layer may load: it loads none of them.',
+  ),
+  layer(
     ['source/ui/**'],
     ['engine', 'store', 'notify', 'cli', 'imap', 'demo'],
     'the dashboard reads and acts through its backend (source/ui/backend.ts); shared helpers live in source/shared (types only from the other layers).',
