@@ -111,7 +111,10 @@ export function matches(command: Command, input: string, key: Key): boolean {
   });
 }
 
-/** The commands each layer answers to besides the global ones (one key must not mean two things there). */
+/**
+ * The commands each layer answers to besides the global ones: the screens' help reads them here,
+ * and the keymap test checks that one key never means two things in a layer.
+ */
 export const layerCommands: Record<'list' | 'details' | 'account' | 'dialog', readonly Command[]> = {
   list: [
     'open',
@@ -127,24 +130,26 @@ export const layerCommands: Record<'list' | 'details' | 'account' | 'dialog', re
     'top',
     'bottom',
   ],
+  // The controls, then the view's keys in the order the `?` overlay lists them.
   details: [
     'start',
     'pause',
     'stop',
     'restart',
     'recreate',
+    'open',
     'threadsUp',
     'threadsDown',
     'note',
-    'historyMore',
-    'historyLess',
     'prevRun',
     'nextRun',
     'sortPrev',
     'sortNext',
     'sortReverse',
+    'historyMore',
+    'historyLess',
     'exportCsv',
-    'open',
+    'details',
     'up',
     'down',
     'pageUp',

@@ -14,36 +14,18 @@ import { navigate } from '../components/Table.tsx';
 import { TextField, editText } from '../components/TextField.tsx';
 import { errorMessage, fileStamp, formatTime } from '../format.ts';
 import { useLoad, useSelection } from '../hooks.ts';
-import { helpOf, matches, type Command, type KeyHelp } from '../keymap.ts';
+import { helpOf, layerCommands, matches, type Command, type KeyHelp } from '../keymap.ts';
 import { color, statusTone } from '../layout.ts';
 import { useHints, useKeys, useRouter } from '../router.tsx';
 import { useThroughput } from '../throughput.ts';
 
-const VIEW: Command[] = [
-  'open',
-  'threadsUp',
-  'threadsDown',
-  'note',
-  'prevRun',
-  'nextRun',
-  'sortPrev',
-  'sortNext',
-  'sortReverse',
-  'historyMore',
-  'historyLess',
-  'exportCsv',
-  'details',
-  'up',
-  'down',
-  'pageUp',
-  'pageDown',
-  'top',
-  'bottom',
-];
+const CONTROL_COMMANDS: readonly Command[] = ['start', 'pause', 'stop', 'restart', 'recreate'];
+/** The view's keys: the layer's commands (keymap.ts) less the controls. */
+const VIEW: Command[] = layerCommands.details.filter((command) => !CONTROL_COMMANDS.includes(command));
 
 /** Every key of the screen (for `?`). */
 export const syncDetailsKeys: KeyHelp[] = [
-  ...helpOf(['start', 'pause', 'stop', 'restart', 'recreate']),
+  ...helpOf(CONTROL_COMMANDS),
   ...helpOf(VIEW, { open: { description: 'account detail' } }),
 ];
 

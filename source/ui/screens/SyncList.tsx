@@ -7,25 +7,11 @@ import { StatusLine } from '../components/StatusLine.tsx';
 import { TextField, editText } from '../components/TextField.tsx';
 import { formatShortTime, formatTime, MODE_NAMES, yesNo } from '../format.ts';
 import { useLoad, useSelection } from '../hooks.ts';
-import { helpOf, matches, type Command } from '../keymap.ts';
+import { helpOf, layerCommands, matches } from '../keymap.ts';
 import { color, statusTone } from '../layout.ts';
 import { useHints, useKeys } from '../router.tsx';
 
-export const syncListCommands: Command[] = [
-  'open',
-  'newSync',
-  'recreate',
-  'filter',
-  'directory',
-  'settings',
-  'up',
-  'down',
-  'pageUp',
-  'pageDown',
-  'top',
-  'bottom',
-];
-export const syncListKeys = helpOf(syncListCommands);
+export const syncListKeys = helpOf(layerCommands.list);
 // Short enough that every key, S settings the last, fits at 80 columns beside ? help and q quit.
 const hints = helpOf(['open', 'newSync', 'recreate', 'filter', 'directory', 'settings'], {
   newSync: { description: 'new' },
